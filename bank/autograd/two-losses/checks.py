@@ -1,0 +1,43 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_tensor, points, remote_info
+
+
+def check_pair(out, x):
+    if type(out) not in (tuple, list) or len(out) != 2:
+        raise CheckFailed("grads_of_two_losses(x) should return a pair of tensors.")
+    first, second = out
+    check_tensor(first, 4 * x, "the gradient of 2·xᵀx", rtol=1e-5, atol=1e-5, check_device=False)
+    check_tensor(
+        second,
+        torch.ones_like(x),
+        "the gradient of sum(x)",
+        rtol=1e-5,
+        atol=1e-6,
+        check_device=False,
+    )
+
+
+@points(1.5)
+@pytest.mark.parametrize("n", [3, 6])
+def test_both_gradients(student, rng, n):
+    """4x, then a vector of ones (the gradient was zeroed in between)"""
+    x = torch.randn(n, generator=rng)
+    check_pair(student.grads_of_two_losses(x), x)
+
+
+@points(1)
+def test_caller_x_unchanged(student, rng):
+    """correct, and the caller's x keeps its values, has no gradient and does not require grad"""
+    x = torch.randn(4, generator=rng)
+    call = student.call("grads_of_two_losses", x)
+    check_pair(call.unwrap(), x)
+    after = call.input_after(0)
+    info = remote_info(after)
+    if not torch.equal(after.detach(), x):
+        raise CheckFailed("the values of the caller's x were changed.")
+    if info is not None and (info.requires_grad or info.grad is not None):
+        raise CheckFailed(
+            "the caller's x now requires grad or holds a .grad; work on a detached copy."
+        )

@@ -1,0 +1,251 @@
+"""Load the bank from YAML files and report every problem by file, field and what to do.
+
+`load_bank` never raises for a bad question file: it collects `BankProblem`s and loads what it
+can, so `grader bank validate` can list all problems in one run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .model import Assignment, Bank, DefinedName, Mutant, PublicCheck, Question
+
+DEFAULT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class BankProblem:
+    file: str
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{where}: {self.problem}"
+
+
+class BankError(Exception):
+    """The bank cannot be used (problems listed)."""
+
+    def __init__(self, problems: list[BankProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    text = resources.files("grader").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def default_bank_dir() -> Path:
+    return DEFAULT_ROOT / "bank"
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path, root: Path, problems: list[BankProblem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(BankProblem(_rel(path, root), "", "is not UTF-8 text"))
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        problems.append(
+            BankProblem(
+                _rel(path, root), where, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
+            )
+        )
+        return None
+
+
+def _schema_problems(data: Any, schema_name: str, file: str) -> list[BankProblem]:
+    validator = jsonschema.Draft202012Validator(schema(schema_name))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        field = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        message = error.message
+        if error.validator == "required":
+            message = f"is missing: {message}"
+        elif error.validator == "additionalProperties":
+            message = f"unknown field: {message}"
+        elif error.validator == "type":
+            message = f"has the wrong type: {message}"
+        problems.append(BankProblem(file, field, message))
+    return problems
+
+
+def load_bank(
+    root: Path | None = None, solutions_dir: Path | None = None
+) -> tuple[Bank, list[BankProblem]]:
+    root = (root or default_bank_dir()).resolve()
+    solutions_dir = (solutions_dir or root.parent / "solutions").resolve()
+    problems: list[BankProblem] = []
+
+    topics: dict[str, dict[str, str]] = {}
+    topics_file = root / "topics.yaml"
+    if not topics_file.exists():
+        problems.append(
+            BankProblem(_rel(topics_file, root), "", "is missing: list the topics there")
+        )
+    else:
+        data = _read_yaml(topics_file, root, problems)
+        found = (
+            _schema_problems(data, "topics", _rel(topics_file, root)) if data is not None else []
+        )
+        problems += found
+        if data is not None and not found:
+            topics = data
+
+    questions: dict[str, Question] = {}
+    for file in sorted(root.glob("*/*/question.yaml")):
+        question = _load_question(file, root, solutions_dir, topics, problems)
+        if question is None:
+            continue
+        if question.id in questions:
+            problems.append(
+                BankProblem(
+                    _rel(file, root),
+                    "id",
+                    f"duplicate id {question.id!r}, also used by {_rel(questions[question.id].question_file, root)}",
+                )
+            )
+            continue
+        questions[question.id] = question
+
+    assignments: dict[str, Assignment] = {}
+    for file in sorted((root / "assignments").glob("*.yaml")):
+        data = _read_yaml(file, root, problems)
+        if data is None:
+            continue
+        found = _schema_problems(data, "assignment", _rel(file, root))
+        problems += found
+        if found:
+            continue
+        if data["name"] != file.stem:
+            problems.append(
+                BankProblem(
+                    _rel(file, root),
+                    "name",
+                    f"is {data['name']!r} but the file is named {file.name}",
+                )
+            )
+        for index, qid in enumerate(data["questions"]):
+            if qid not in questions:
+                problems.append(
+                    BankProblem(
+                        _rel(file, root), f"questions.{index}", f"unknown question id {qid!r}"
+                    )
+                )
+        assignments[data["name"]] = Assignment(
+            data["name"], data["title"], list(data["questions"]), file
+        )
+
+    bank = Bank(
+        root=root,
+        solutions_dir=solutions_dir,
+        topics=topics,
+        questions=questions,
+        assignments=assignments,
+    )
+    return bank, problems
+
+
+def _load_question(
+    file: Path, root: Path, solutions_dir: Path, topics: dict[str, Any], problems: list[BankProblem]
+) -> Question | None:
+    rel = _rel(file, root)
+    data = _read_yaml(file, root, problems)
+    if data is None:
+        if not problems or problems[-1].file != rel:
+            problems.append(BankProblem(rel, "", "is empty"))
+        return None
+    found = _schema_problems(data, "question", rel)
+    if found:
+        problems += found
+        return None
+    ok = True
+    topic_dir, id_dir = file.parent.parent.name, file.parent.name
+    if data["topic"] not in topics:
+        problems.append(
+            BankProblem(
+                rel, "topic", f"unknown topic {data['topic']!r}; known topics: {', '.join(topics)}"
+            )
+        )
+        ok = False
+    elif data["topic"] != topic_dir:
+        problems.append(
+            BankProblem(
+                rel, "topic", f"is {data['topic']!r} but the question lives under bank/{topic_dir}/"
+            )
+        )
+        ok = False
+    if data["id"] != id_dir:
+        problems.append(
+            BankProblem(rel, "id", f"is {data['id']!r} but the folder is named {id_dir!r}")
+        )
+        ok = False
+    names = [d["name"] for d in data["defines"]]
+    if len(set(names)) != len(names):
+        problems.append(BankProblem(rel, "defines", "names a name twice"))
+        ok = False
+    mutant_names = [m["name"] for m in data["mutants"]]
+    if len(set(mutant_names)) != len(mutant_names):
+        problems.append(BankProblem(rel, "mutants", "two mutants share a name"))
+        ok = False
+    checks = file.parent / "checks.py"
+    if not checks.exists():
+        problems.append(BankProblem(_rel(checks, root), "", "is missing: hidden checks live there"))
+        ok = False
+    solution = solutions_dir / f"{data['id']}.py"
+    if not solution.exists():
+        problems.append(
+            BankProblem(rel, "id", f"has no reference solution: create solutions/{data['id']}.py")
+        )
+        ok = False
+    if not ok:
+        return None
+    return Question(
+        id=data["id"],
+        topic=data["topic"],
+        difficulty=data["difficulty"],
+        points=float(data["points"]),
+        kind=data["kind"],
+        title=data["title"],
+        prompt=data["prompt"],
+        defines=[DefinedName(d["name"], d["kind"], d.get("signature")) for d in data["defines"]],
+        starter=data["starter"],
+        public_checks=[
+            PublicCheck(c["name"], float(c["points"]), c["doctest"]) for c in data["public_checks"]
+        ],
+        mutants=[Mutant(m["name"], m["mistake"], m["code"]) for m in data["mutants"]],
+        directory=file.parent,
+        solution_path=solution,
+        catches=list(data.get("catches", [])),
+        hint=data.get("hint"),
+        tags=list(data.get("tags", [])),
+    )
+
+
+def load_bank_or_raise(root: Path | None = None) -> Bank:
+    bank, problems = load_bank(root)
+    if problems:
+        raise BankError(problems)
+    return bank

@@ -1,0 +1,93 @@
+"""The question bank as plain data: questions, assignments, topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    name: str
+    kind: str  # function | variable
+    signature: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicCheck:
+    name: str
+    points: float
+    doctest: str
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    mistake: str
+    code: str
+
+
+@dataclass
+class Question:
+    id: str
+    topic: str
+    difficulty: int
+    points: float
+    kind: str
+    title: dict[str, str]
+    prompt: dict[str, str]
+    defines: list[DefinedName]
+    starter: str
+    public_checks: list[PublicCheck]
+    mutants: list[Mutant]
+    directory: Path
+    solution_path: Path
+    catches: list[str] = field(default_factory=list)
+    hint: dict[str, str] | None = None
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def question_file(self) -> Path:
+        return self.directory / "question.yaml"
+
+    @property
+    def checks_path(self) -> Path:
+        return self.directory / "checks.py"
+
+    def solution(self) -> str:
+        return self.solution_path.read_text(encoding="utf-8")
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "difficulty": self.difficulty,
+            "points": self.points,
+            "kind": self.kind,
+            "title": dict(self.title),
+            "defines": [d.name for d in self.defines],
+            "mutants": len(self.mutants),
+        }
+
+
+@dataclass
+class Assignment:
+    name: str
+    title: dict[str, str]
+    question_ids: list[str]
+    path: Path
+
+
+@dataclass
+class Bank:
+    root: Path
+    solutions_dir: Path
+    topics: dict[str, dict[str, str]]
+    questions: dict[str, Question]
+    assignments: dict[str, Assignment]
+
+    def assignment_questions(self, name: str) -> list[Question]:
+        return [self.questions[qid] for qid in self.assignments[name].question_ids]

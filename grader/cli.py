@@ -1,0 +1,215 @@
+"""The `grader` command. Every subcommand's --help explains what it does and shows an example.
+
+Exit codes: 0 done (a submission graded, even at zero points; a clean bank), 1 the bank has
+problems or the grader itself failed, 2 bad input (not a notebook, unknown assignment, missing
+device) with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class UsageProblem(Exception):
+    """Bad input from the user: printed as one line, exit 2."""
+
+
+# ---------------------------------------------------------------------------------------------
+# bank
+# ---------------------------------------------------------------------------------------------
+
+
+def _load_bank(args: argparse.Namespace, strict: bool = True):
+    from .bank.loader import load_bank
+
+    bank, problems = load_bank(Path(args.bank) if args.bank else None)
+    if problems and strict:
+        for problem in problems:
+            err_console.print(f"[red]error[/red] {problem}")
+        raise SystemExit(EXIT_FAILED)
+    return bank, problems
+
+
+def cmd_bank_list(args: argparse.Namespace) -> int:
+    bank, _ = _load_bank(args)
+    questions = [q for q in bank.questions.values() if args.topic in (None, q.topic)]
+    if args.topic and args.topic not in bank.topics:
+        raise UsageProblem(f"unknown topic {args.topic!r}; topics: {', '.join(bank.topics)}")
+    order = list(bank.topics)
+    questions.sort(key=lambda q: (order.index(q.topic), q.difficulty, q.id))
+    if args.json:
+        print(json.dumps([q.summary() for q in questions], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    table = Table(title=f"{len(questions)} questions")
+    for column in ("id", "topic", "difficulty", "points", "title (en)", "title (zh)"):
+        table.add_column(column)
+    for q in questions:
+        table.add_row(
+            q.id, q.topic, "★" * q.difficulty, f"{q.points:g}", q.title["en"], q.title["zh"]
+        )
+    console.print(table)
+    return EXIT_OK
+
+
+def cmd_bank_validate(args: argparse.Namespace) -> int:
+    from .bank.verify import verify_question
+
+    bank, problems = _load_bank(args, strict=False)
+    problems = list(problems)
+    for question in bank.questions.values():
+        problems += verify_question(bank, question)
+    for problem in problems:
+        err_console.print(f"[red]error[/red] {problem}")
+    if problems:
+        err_console.print(f"{len(problems)} problem(s) in the bank.")
+        return EXIT_FAILED
+    mutants = sum(len(q.mutants) for q in bank.questions.values())
+    console.print(
+        f"bank OK: {len(bank.questions)} questions in {len(bank.topics)} topics, "
+        f"{len(bank.assignments)} assignment(s); every reference passes its checks and all {mutants} mutants are caught."
+    )
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# assign
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from .assign import write_assignment
+
+    bank, _ = _load_bank(args)
+    if args.assignment not in bank.assignments:
+        raise UsageProblem(
+            f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
+        )
+    langs = ("zh", "en") if args.lang == "all" else (args.lang,)
+    written = write_assignment(
+        bank,
+        args.assignment,
+        langs,
+        templates_dir=Path(args.out) if args.out else None,
+        solutions_dir=Path(args.solutions_out) if args.solutions_out else None,
+    )
+    for path in written:
+        console.print(f"wrote {path}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# demo
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(args, console)
+
+
+# ---------------------------------------------------------------------------------------------
+# parser
+# ---------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader",
+        description=(
+            "Question bank and sandboxed autograder for d2l's Preliminaries chapter (PyTorch).\n\n"
+            "Data flows one way: bank → assign → sandbox ⇄ judge → results.\n"
+            "Start with `grader demo`, which grades the built-in sample submissions."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"grader {__version__}")
+    parser.add_argument("--bank", help="bank folder (default: the repository's bank/)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    bank = sub.add_parser("bank", help="list and validate the question bank")
+    bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
+    listing = bank_sub.add_parser(
+        "list",
+        help="list questions",
+        description="List the questions of the bank. Example: grader bank list --topic autograd --json",
+    )
+    listing.add_argument("--topic", help="only this topic")
+    listing.add_argument(
+        "--json", action="store_true", help="print a JSON array instead of a table"
+    )
+    listing.set_defaults(handler=cmd_bank_list)
+    validate = bank_sub.add_parser(
+        "validate",
+        help="check every question file, run every reference and mutant",
+        description=(
+            "Validate the bank: schema of every YAML file, known topics, unique ids, points that add "
+            "up, references that pass all their checks, mutants that some hidden check catches. "
+            "Each problem is printed as FILE: FIELD: PROBLEM. Exit 1 when there is any."
+        ),
+    )
+    validate.set_defaults(handler=cmd_bank_validate)
+
+    assign = sub.add_parser(
+        "assign",
+        help="write student templates and the solution notebook for an assignment",
+        description=(
+            "Write student_templates/ASSIGNMENT.LANG.ipynb (a prompt, a starter cell and a public "
+            "check cell per question) and solutions/ASSIGNMENT.ipynb.\n"
+            "Example: grader assign preliminaries-core --lang zh"
+        ),
+    )
+    assign.add_argument("assignment", help="assignment name, e.g. preliminaries-core")
+    assign.add_argument("--lang", choices=["zh", "en", "all"], default="all")
+    assign.add_argument("--out", help="folder for the templates (default: student_templates/)")
+    assign.add_argument(
+        "--solutions-out", help="folder for the solution notebook (default: solutions/)"
+    )
+    assign.set_defaults(handler=cmd_assign)
+
+    demo = sub.add_parser(
+        "demo",
+        help="the main job on built-in sample data",
+        description="Validate the bank, build the templates, and print the catalogue.",
+    )
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return handler(args)
+    except UsageProblem as exc:
+        err_console.print(f"grader: {exc}")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        err_console.print("grader: interrupted")
+        return 130
+
+
+def run(argv: Any = None) -> None:
+    sys.exit(main(argv))
+
+
+if __name__ == "__main__":
+    run()

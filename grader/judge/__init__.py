@@ -1,0 +1,43 @@
+"""The judge: runs hidden and public checks in the grader's own process.
+
+Check files import their helpers from here:
+
+    from grader.judge import points, check_tensor, check_equal, CheckFailed
+"""
+
+from ..sandbox.inside.codec import DataFrameValue, Opaque, remote_info
+from .api import fixture, points
+from .feedback import (
+    CheckFailed,
+    check_close,
+    check_equal,
+    check_is_tensor,
+    check_tensor,
+    check_unchanged,
+    check_values,
+    describe_type,
+    device_of,
+)
+from .student import CallOutcome, NameMissing, RaisedError, Student, StudentRaised
+
+__all__ = [
+    "CallOutcome",
+    "CheckFailed",
+    "DataFrameValue",
+    "NameMissing",
+    "Opaque",
+    "RaisedError",
+    "Student",
+    "StudentRaised",
+    "check_close",
+    "check_equal",
+    "check_is_tensor",
+    "check_tensor",
+    "check_unchanged",
+    "check_values",
+    "describe_type",
+    "device_of",
+    "fixture",
+    "points",
+    "remote_info",
+]

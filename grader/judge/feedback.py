@@ -1,0 +1,154 @@
+"""Check helpers whose failure messages say *what* differs without giving the answer away.
+
+In the spirit of PrairieLearn's `Feedback.check_numpy_array_allclose`: a message may name the
+shape, dtype or device that was expected (those are in the prompt anyway) but never the hidden
+expected values. Every helper raises `CheckFailed`, an AssertionError, so a plain `assert` and a
+helper read the same in a check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from ..sandbox.inside.codec import Opaque, remote_info
+
+
+class CheckFailed(AssertionError):
+    """A check failed; the message is safe to show to the student."""
+
+
+def describe_type(value: Any) -> str:
+    if isinstance(value, Opaque):
+        return f"a {value.type_name}" + (f" ({value.note})" if value.note else "")
+    if value is None:
+        return "None"
+    if type(value) is torch.Tensor:
+        return f"a tensor of shape {tuple(value.shape)}"
+    return f"a {type(value).__name__}"
+
+
+def device_of(tensor: torch.Tensor) -> str:
+    """The device the tensor had in the student's process."""
+    info = remote_info(tensor)
+    return info.device if info is not None else str(tensor.device)
+
+
+def _same_device(a: str, b: str) -> bool:
+    kind_a, _, index_a = a.partition(":")
+    kind_b, _, index_b = b.partition(":")
+    return kind_a == kind_b and (not index_a or not index_b or index_a == index_b)
+
+
+def check_is_tensor(actual: Any, what: str = "the result") -> torch.Tensor:
+    if type(actual) is not torch.Tensor:
+        raise CheckFailed(f"{what} should be a torch.Tensor, but it is {describe_type(actual)}.")
+    return actual
+
+
+def check_tensor(
+    actual: Any,
+    expected: torch.Tensor,
+    what: str = "the result",
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    check_dtype: bool = True,
+    check_device: bool = True,
+    equal_nan: bool = False,
+) -> None:
+    """Shape, then dtype, then device, then values (with tolerances for floating point)."""
+    tensor = check_is_tensor(actual, what)
+    if tuple(tensor.shape) != tuple(expected.shape):
+        raise CheckFailed(
+            f"{what} has shape {tuple(tensor.shape)}, but shape {tuple(expected.shape)} was expected."
+        )
+    if check_dtype and tensor.dtype != expected.dtype:
+        raise CheckFailed(f"{what} has dtype {tensor.dtype}, but {expected.dtype} was expected.")
+    if check_device and not _same_device(device_of(tensor), str(expected.device)):
+        raise CheckFailed(
+            f"{what} is on device {device_of(tensor)}, but it should be on {expected.device}."
+        )
+    if expected.device.type == "meta":  # meta tensors have no values to compare
+        return
+    check_values(tensor, expected, what, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def check_values(
+    actual: torch.Tensor,
+    expected: torch.Tensor,
+    what: str = "the result",
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    equal_nan: bool = False,
+) -> None:
+    a = actual.detach().cpu()
+    e = expected.detach().cpu()
+    if a.shape != e.shape:
+        raise CheckFailed(
+            f"{what} has shape {tuple(a.shape)}, but shape {tuple(e.shape)} was expected."
+        )
+    if a.dtype.is_floating_point or e.dtype.is_floating_point or a.dtype.is_complex:
+        common = torch.promote_types(a.dtype, e.dtype)
+        ok = torch.isclose(a.to(common), e.to(common), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    else:
+        ok = a == e.to(a.dtype) if a.dtype != torch.bool else a == e.bool()
+    if bool(ok.all()):
+        return
+    wrong = int((~ok).sum())
+    if a.dim() == 0:
+        raise CheckFailed(f"{what} has the right shape and dtype, but its value is not correct.")
+    first = tuple(int(i) for i in (~ok).nonzero()[0])
+    raise CheckFailed(
+        f"{what} has the right shape and dtype, but {wrong} of {ok.numel()} values are wrong "
+        f"(the first at index {first})."
+    )
+
+
+def check_equal(actual: Any, expected: Any, what: str = "the result") -> None:
+    """Plain Python values (tuples, numbers, strings, None): type first, then value."""
+    if type(actual) is not type(expected) and not (
+        isinstance(actual, (int, float))
+        and isinstance(expected, (int, float))
+        and type(actual) is not bool
+        and type(expected) is not bool
+    ):
+        raise CheckFailed(
+            f"{what} should be a {type(expected).__name__}, but it is {describe_type(actual)}."
+        )
+    if isinstance(expected, (tuple, list)) and len(actual) != len(expected):
+        raise CheckFailed(f"{what} has {len(actual)} items, but {len(expected)} were expected.")
+    if actual != expected:
+        raise CheckFailed(f"{what} is not correct.")
+
+
+def check_close(
+    actual: Any,
+    expected: float,
+    what: str = "the result",
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+) -> None:
+    """A number, given as a Python number or a 0-d/1-element tensor."""
+    if type(actual) is torch.Tensor:
+        if actual.numel() != 1:
+            raise CheckFailed(
+                f"{what} should be a single number, but it is {describe_type(actual)}."
+            )
+        actual = actual.detach().cpu().double().item()
+    if type(actual) not in (int, float):
+        raise CheckFailed(f"{what} should be a number, but it is {describe_type(actual)}.")
+    if abs(actual - expected) > atol + rtol * abs(expected):
+        raise CheckFailed(f"{what} is not correct.")
+
+
+def check_unchanged(after: Any, before: torch.Tensor, what: str) -> None:
+    """An input the function must not modify."""
+    tensor = check_is_tensor(after, what)
+    if tensor.shape != before.shape or not torch.equal(
+        tensor.detach().cpu(), before.detach().cpu()
+    ):
+        raise CheckFailed(f"{what} was modified by the function; it must be left unchanged.")

@@ -1,0 +1,73 @@
+"""Grade questions against a student: collect each question's checks, run them, add up points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..bank.model import Question
+from .runner import (
+    Check,
+    CheckResult,
+    RunOptions,
+    collect_hidden_checks,
+    make_public_check,
+    run_check,
+)
+from .student import Student
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.score for c in self.checks), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_score for c in self.checks), 6)
+
+    def hidden_score(self) -> float:
+        return round(sum(c.score for c in self.checks if c.visibility == "hidden"), 6)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": self.score,
+            "max_score": self.max_score,
+            "checks": [c.as_dict() for c in self.checks],
+        }
+
+
+def question_checks(question: Question) -> list[Check]:
+    """Public checks first (what the student already saw), then the hidden ones."""
+    defines = [(d.name, d.kind) for d in question.defines]
+    public = [
+        make_public_check(question.id, c.name, c.points, c.doctest, defines)
+        for c in question.public_checks
+    ]
+    return public + collect_hidden_checks(question.id, question.checks_path)
+
+
+def declared_points(question: Question) -> float:
+    """What the bank says a question is worth: every check case on every device."""
+    return round(sum(c.points for c in question_checks(question)), 6)
+
+
+def grade_questions(
+    questions: list[Question],
+    student: Student,
+    base_seed: int | str,
+    options: RunOptions | None = None,
+) -> list[QuestionResult]:
+    options = options or RunOptions()
+    results = []
+    for question in questions:
+        result = QuestionResult(question.id)
+        for check in question_checks(question):
+            result.checks.append(run_check(check, student, base_seed, options))
+        results.append(result)
+    return results

@@ -1,0 +1,221 @@
+"""The `student` fixture: how hidden checks reach the names a student defined.
+
+Checks never see the student's objects, only plain data decoded from the sandbox's replies:
+
+    def test_rows_below(student, rng):
+        X, Y = torch.randn(2, 3, generator=rng), torch.randn(4, 3, generator=rng)
+        out = student.add_samples(X, Y)             # the result, or StudentRaised
+        call = student.call("add_into", X, Y)       # the result plus observations
+        assert call.returned_argument(0)
+        value = student.value("SUM_SHAPES")         # a variable
+
+The same interface works over any `Session` (in-process for the bank's own tests, a forked
+child or a Jupyter kernel for real submissions); checks do not know which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from ..sandbox.base import CallTimeout, SandboxCrashed, Session
+from ..sandbox.inside import codec
+from ..sandbox.inside.agent import tensor_paths
+
+
+class StudentCodeProblem(Exception):
+    """Base for problems in the student's code that end a check (not failures of the grader)."""
+
+    status = "error"
+
+
+class NameMissing(StudentCodeProblem):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"`{name}` is not defined. Run the cell that defines it, and check its spelling."
+        )
+
+
+class NotCallable(StudentCodeProblem):
+    def __init__(self, name: str, type_name: str) -> None:
+        super().__init__(f"`{name}` should be a function, but it is a {type_name}.")
+
+
+@dataclass
+class RaisedError:
+    type: str  # "RuntimeError", "torch.OutOfMemoryError", "__main__.MyError"
+    message: str
+    traceback: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.message}" if self.message else self.type
+
+
+class StudentRaised(StudentCodeProblem):
+    def __init__(self, name: str, raised: RaisedError) -> None:
+        self.raised = raised
+        super().__init__(f"`{name}(...)` raised {raised}")
+
+
+class Unencodable(StudentCodeProblem):
+    status = "failed"
+
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(f"what `{name}` returned cannot be graded: {why}")
+
+
+@dataclass
+class CallOutcome:
+    """Everything observed about one call of a student function."""
+
+    name: str
+    result: Any
+    raised: RaisedError | None
+    args_after: tuple
+    kwargs_after: dict
+    inputs_after: dict[str, Any] = field(default_factory=dict)  # "args[0]" -> tensor now
+    seconds: float = 0.0
+
+    def unwrap(self) -> Any:
+        if self.raised is not None:
+            raise StudentRaised(self.name, self.raised)
+        return self.result
+
+    def returned_argument(self, index: int | str) -> bool:
+        """True when the result is the very tensor object passed as that argument."""
+        info = codec.remote_info(self.result)
+        return info is not None and info.same_as == _path(index)
+
+    def result_shares_storage_with(self, index: int | str) -> bool:
+        info = codec.remote_info(self.result)
+        return info is not None and info.shares_storage_with == _path(index)
+
+    def input_after(self, index: int | str) -> Any:
+        """The tensor passed as that argument, as any other reference to it sees it now."""
+        return self.inputs_after[_path(index)]
+
+
+def _write_back(args: tuple, kwargs: dict, outcome: CallOutcome) -> None:
+    for path, tensor in tensor_paths(args, kwargs).values():
+        after = outcome.inputs_after.get(path)
+        if (
+            type(after) is torch.Tensor
+            and after.shape == tensor.shape
+            and after.dtype == tensor.dtype
+        ):
+            with torch.no_grad():
+                tensor.copy_(after.detach().to(tensor.device))
+
+
+def _path(index: int | str) -> str:
+    return f"args[{index}]" if isinstance(index, int) else index
+
+
+class Student:
+    """Proxy for the student's namespace. `get_session` returns a live session: after a call
+    times out or crashes the sandbox, the grader starts a fresh one (re-running the cells)."""
+
+    _reserved = ("call", "value", "defines", "describe")
+
+    def __init__(
+        self,
+        get_session: Callable[[], Session],
+        call_timeout: float,
+        max_bytes: int = codec.DEFAULT_MAX_BYTES,
+        on_session_lost: Callable[[], None] | None = None,
+    ) -> None:
+        self._get_session = get_session
+        self._call_timeout = call_timeout
+        self._max_bytes = max_bytes
+        self._on_session_lost = on_session_lost or (lambda: None)
+
+    def _request(self, header: dict[str, Any], values: dict[str, Any]) -> codec.Message:
+        session = self._get_session()
+        try:
+            message = session.request(header, values, self._call_timeout)
+        except (CallTimeout, SandboxCrashed):
+            self._on_session_lost()
+            raise
+        if "agent_error" in message.header:
+            self._on_session_lost()
+            raise SandboxCrashed(str(message.header["agent_error"])[:300])
+        return message
+
+    def describe(self, name: str) -> dict[str, Any]:
+        message = self._request({"op": "describe", "names": [name]}, {})
+        info = message.header.get("names", {}).get(name)
+        if not isinstance(info, dict):
+            raise SandboxCrashed("the sandbox sent a malformed reply")
+        return info
+
+    def defines(self, name: str) -> bool:
+        return bool(self.describe(name).get("defined"))
+
+    def value(self, name: str) -> Any:
+        message = self._request({"op": "get", "name": name}, {})
+        if message.header.get("missing"):
+            raise NameMissing(name)
+        if "unencodable" in message.header:
+            raise Unencodable(name, str(message.header["unencodable"]))
+        return message.values.get("value")
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        message = self._request(
+            {"op": "call", "name": name}, {"args": tuple(args), "kwargs": dict(kwargs)}
+        )
+        header, values = message.header, message.values
+        if header.get("missing"):
+            raise NameMissing(name)
+        if "unencodable" in header:
+            raise Unencodable(name, str(header["unencodable"]))
+        raised = header.get("raised")
+        paths = header.get("original_paths", [])
+        originals = values.get("originals_after", [])
+        inputs_after = (
+            {str(p): t for p, t in zip(paths, originals, strict=False)}
+            if isinstance(paths, list) and isinstance(originals, list)
+            else {}
+        )
+        args_after = values.get("args_after", ())
+        kwargs_after = values.get("kwargs_after", {})
+        return CallOutcome(
+            name=name,
+            result=values.get("result"),
+            raised=RaisedError(
+                type=str(raised.get("type", "?")),
+                message=str(raised.get("message", "")),
+                traceback=str(raised.get("traceback", "")),
+            )
+            if isinstance(raised, dict)
+            else None,
+            args_after=args_after if isinstance(args_after, tuple) else (),
+            kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else {},
+            inputs_after=inputs_after,
+            seconds=float(header["seconds"])
+            if isinstance(header.get("seconds"), (int, float))
+            else 0.0,
+        )
+
+    def function(self, name: str, sync_inputs: bool = False) -> Callable[..., Any]:
+        """A callable that returns the result (or raises StudentRaised).
+
+        With `sync_inputs`, tensors passed in are updated in place with what the student's
+        function did to them, so a doctest can show `p` after `sgd_step([p], ...)`.
+        """
+
+        def proxy(*args: Any, **kwargs: Any) -> Any:
+            outcome = self.call(name, *args, **kwargs)
+            if sync_inputs:
+                _write_back(args, kwargs, outcome)
+            return outcome.unwrap()
+
+        proxy.__name__ = name
+        return proxy
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.function(name)

@@ -1,0 +1,256 @@
+"""The sandbox side of the RPC: runs cells and answers the judge's calls, nothing else.
+
+The agent knows nothing about checks or answers. It executes the cell sources it is sent, and
+when the judge asks, it calls a student-defined name with arguments the judge chose and reports
+plain data back: the result, the exception, the arguments as they are after the call, and which
+returned tensors *are* (or share memory with) argument tensors.
+
+It runs in the student's process, so everything it reports is untrusted: the judge decodes it
+without pickle and draws no conclusion that does not follow from the values being right.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import sys
+import time
+import traceback
+from typing import Any
+
+from . import codec, wire
+
+OUTPUT_TAIL_CHARS = 4000
+ERROR_CHARS = 2000
+
+
+class CappedText(io.TextIOBase):
+    """A text sink for sys.stdout/sys.stderr that keeps only the last `limit` characters."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            text = str(text)
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size > 4 * self.limit:
+            joined = "".join(self.parts)
+            self.dropped += len(joined) - self.limit
+            self.parts = [joined[-self.limit :]]
+            self.size = self.limit
+        return len(text)
+
+    def getvalue(self) -> str:
+        text = "".join(self.parts)
+        if len(text) > self.limit:
+            self.dropped += len(text) - self.limit
+            text = text[-self.limit :]
+        if self.dropped:
+            return f"[... {self.dropped} characters cut ...]\n" + text
+        return text
+
+
+def _short(text: Any, limit: int = ERROR_CHARS) -> str:
+    try:
+        text = str(text)
+    except BaseException:  # a student's __str__ may raise anything
+        text = "<unprintable>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_exception(exc: BaseException) -> dict[str, str]:
+    cls = type(exc)
+    module = getattr(cls, "__module__", "?")
+    name = getattr(cls, "__qualname__", "?")
+    qualified = name if module == "builtins" else f"{module}.{name}"
+    try:
+        lines = traceback.format_exception(cls, exc, exc.__traceback__)
+        tb = "".join(lines[-6:])
+    except BaseException:
+        tb = ""
+    return {"type": _short(qualified, 200), "message": _short(exc), "traceback": _short(tb, 4000)}
+
+
+class Agent:
+    """Executes cells in one namespace and answers requests about it.
+
+    `shell` is an IPython InteractiveShell when available (so `%magics` work); otherwise cells
+    run with plain `exec` in `namespace`.
+    """
+
+    def __init__(self, shell: Any = None, max_bytes: int = codec.DEFAULT_MAX_BYTES) -> None:
+        self.shell = shell
+        self.namespace: dict[str, Any] = (
+            shell.user_ns if shell is not None else {"__name__": "__main__"}
+        )
+        self.max_bytes = max_bytes
+
+    # -- requests --------------------------------------------------------------------------
+
+    def handle(self, data: bytes | bytearray) -> bytes | None:
+        """One request in, one reply out (None after "bye"). Never raises."""
+        try:
+            message = codec.decode_message(data, self.max_bytes)
+            op = message.header.get("op")
+            if op == "bye":
+                return None
+            if op == "run_cell":
+                return self.run_cell(str(message.header.get("source", "")))
+            if op == "call":
+                return self.call(message)
+            if op == "get":
+                return self.get(str(message.header.get("name", "")))
+            if op == "describe":
+                return self.describe(message.header.get("names", []))
+            if op == "ping":
+                return codec.encode_message({"ok": True}, {})
+            return self._error_reply(f"unknown op {op!r}")
+        except BaseException as exc:  # the agent must always answer
+            return self._error_reply(f"agent failure: {type(exc).__name__}: {_short(exc, 300)}")
+
+    def _error_reply(self, text: str) -> bytes:
+        return codec.encode_message({"agent_error": text}, {})
+
+    def run_cell(self, source: str) -> bytes:
+        out, err = CappedText(OUTPUT_TAIL_CHARS), CappedText(OUTPUT_TAIL_CHARS)
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = out, err
+        started = time.perf_counter()
+        error: dict[str, str] | None = None
+        try:
+            if self.shell is not None:
+                result = self.shell.run_cell(source, store_history=False, silent=False)
+                exc = result.error_before_exec or result.error_in_exec
+                if exc is not None:
+                    error = describe_exception(exc)
+            else:
+                exec(compile(source, "<cell>", "exec"), self.namespace)
+        except BaseException as exc:
+            error = describe_exception(exc)
+        finally:
+            sys.stdout, sys.stderr = saved
+        header = {
+            "status": "error" if error else "ok",
+            "error": error,
+            "stdout": out.getvalue(),
+            "stderr": err.getvalue(),
+            "seconds": time.perf_counter() - started,
+        }
+        return codec.encode_message(header, {})
+
+    def describe(self, names: Any) -> bytes:
+        info = {}
+        for name in names if isinstance(names, list) else []:
+            name = str(name)
+            if name in self.namespace:
+                value = self.namespace[name]
+                info[name] = {
+                    "defined": True,
+                    "callable": callable(value),
+                    "type": codec._type_name(value),
+                }
+            else:
+                info[name] = {"defined": False, "callable": False, "type": ""}
+        return codec.encode_message({"names": info}, {})
+
+    def get(self, name: str) -> bytes:
+        if name not in self.namespace:
+            return codec.encode_message({"missing": True}, {})
+        try:
+            return codec.encode_message({}, {"value": self.namespace[name]}, self.max_bytes)
+        except BaseException as exc:
+            return codec.encode_message({"unencodable": _short(exc, 300)}, {})
+
+    def call(self, message: codec.Message) -> bytes:
+        name = str(message.header.get("name", ""))
+        if name not in self.namespace:
+            return codec.encode_message({"missing": True}, {})
+        function = self.namespace[name]
+        args = message.values.get("args", ())
+        kwargs = message.values.get("kwargs", {})
+        if type(args) is not tuple or type(kwargs) is not dict:
+            return self._error_reply("bad call arguments")
+        originals = tensor_paths(args, kwargs)
+        raised: dict[str, str] | None = None
+        result: Any = None
+        out = CappedText(OUTPUT_TAIL_CHARS)
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = out
+        started = time.perf_counter()
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as exc:
+            raised = describe_exception(exc)
+        finally:
+            sys.stdout, sys.stderr = saved
+        seconds = time.perf_counter() - started
+        header = {
+            "raised": raised,
+            "seconds": seconds,
+            "original_paths": [p for p, _ in originals.values()],
+        }
+        values = {
+            "result": result,
+            "args_after": args,
+            "kwargs_after": kwargs,
+            # The very tensor objects that were passed in, as any other reference to them sees
+            # them now: this is how "updated in place" is observed even if a list was rebound.
+            "originals_after": [t for _, t in originals.values()],
+        }
+        try:
+            return codec.encode_message(header, values, self.max_bytes, tensor_paths=originals)
+        except BaseException as exc:
+            header["unencodable"] = _short(exc, 300)
+            try:
+                values["result"] = None
+                return codec.encode_message(header, values, self.max_bytes, tensor_paths=originals)
+            except BaseException:
+                return codec.encode_message(header, {})
+
+    # -- serving over a socket ---------------------------------------------------------------
+
+    def serve(self, sock: socket.socket) -> None:
+        """Answer requests until the judge says bye or closes the socket."""
+        while True:
+            try:
+                data = wire.recv_frame(sock, self.max_bytes + 1024 * 1024)
+            except (wire.PeerClosed, wire.FrameTooLarge, OSError):
+                return
+            reply = self.handle(data)
+            if reply is None:
+                return
+            try:
+                wire.send_frame(sock, reply)
+            except OSError:
+                return
+
+
+def tensor_paths(args: tuple, kwargs: dict) -> dict[int, tuple[str, Any]]:
+    """id -> (path, tensor) for every tensor inside the call's arguments."""
+    found: dict[int, tuple[str, Any]] = {}
+
+    def walk(value: Any, path: str, depth: int) -> None:
+        if depth > 8:
+            return
+        if type(value) is codec._Tensor or type(value) is codec._Parameter:
+            found.setdefault(id(value), (path, value))
+        elif type(value) in (list, tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]", depth + 1)
+        elif type(value) is dict:
+            for key, item in value.items():
+                walk(item, f"{path}[{key!r}]", depth + 1)
+
+    for i, arg in enumerate(args):
+        walk(arg, f"args[{i}]", 0)
+    for key, arg in kwargs.items():
+        walk(arg, f"kwargs[{key!r}]", 0)
+    return found

@@ -1,0 +1,662 @@
+"""Plain-data wire format between the judge and the sandbox. No pickle, ever.
+
+A message is a JSON header plus binary blobs (tensor and array bytes):
+
+    b"D2LG" | u32 header length | header JSON (UTF-8) | blob 0 | blob 1 | ...
+
+Values in the header are JSON scalars and arrays (Python lists), or objects with exactly one
+"$tag" key for everything else: tuples, dicts, tensors, arrays, non-finite floats, opaque
+objects. Decoding builds only plain Python containers, numbers, strings and fresh torch tensors
+or numpy arrays from raw bytes, so whatever the other side sends, the decoder never runs its
+code. Tensor subclasses and unknown objects are sent as `Opaque` placeholders that compare equal
+to nothing.
+
+This module runs on both sides of the trust boundary, so it imports nothing from `grader`.
+The references to torch functions are taken when the module is imported (in the zygote, before
+any student code runs), so a student who monkeypatches `torch.Tensor.detach` or rebinds
+`torch.Tensor` does not change what is encoded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+MAGIC = b"D2LG"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_ITEMS = 100_000
+
+# Captured at import time: student code may rebind these names later.
+_Tensor = torch.Tensor
+_Parameter = torch.nn.Parameter
+_Size = torch.Size
+_dtype_type = torch.dtype
+_device_type = torch.device
+_ndarray = np.ndarray
+_detach = torch.Tensor.detach
+_to = torch.Tensor.to
+_contiguous = torch.Tensor.contiguous
+_reshape = torch.Tensor.reshape
+_view = torch.Tensor.view
+_numpy = torch.Tensor.numpy
+_untyped_storage = torch.Tensor.untyped_storage
+_frombuffer = torch.frombuffer
+_empty = torch.empty
+_isinstance = isinstance
+_type = type
+_DisableTorchFunction = torch._C.DisableTorchFunction
+_DisableTorchDispatch = getattr(torch._C, "_DisableTorchDispatch", None)
+
+DTYPES: dict[str, torch.dtype] = {
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "complex64": torch.complex64,
+    "complex128": torch.complex128,
+    "uint8": torch.uint8,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "bool": torch.bool,
+}
+_DTYPE_NAMES = {v: k for k, v in DTYPES.items()}
+# numpy dtypes that can travel as raw bytes (object arrays cannot).
+_NUMPY_KINDS = set("biufc")
+
+
+class EncodeError(Exception):
+    """A value cannot be sent: too large, too deep, or not plain data."""
+
+
+class DecodeError(Exception):
+    """A message is malformed or over the size cap. Treat the sender as broken."""
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Stands in for an object that is not plain data (a student class, a tensor subclass...).
+
+    It only carries the type's name, and it equals no other value: an object whose `__eq__`
+    always returns True arrives here as an Opaque, which compares equal to nothing.
+    """
+
+    type_name: str
+    note: str = ""
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object{' (' + self.note + ')' if self.note else ''}>"
+
+
+@dataclass
+class RemoteTensorInfo:
+    """What the sandbox said about a tensor besides its values."""
+
+    device: str
+    requires_grad: bool
+    is_leaf: bool
+    is_parameter: bool
+    same_as: str | None = None  # path of the argument tensor this is the very object of
+    shares_storage_with: str | None = None  # path of an argument tensor it shares memory with
+    grad: Any = None
+
+
+@dataclass
+class DataFrameValue:
+    """A pandas DataFrame as plain data: column names, dtypes as strings, and column values."""
+
+    columns: list[Any]
+    dtypes: list[str]
+    data: list[Any]
+    index: list[Any] = field(default_factory=list)
+
+    def to_pandas(self):  # the judge side only
+        import pandas as pd
+
+        frame = pd.DataFrame({i: col for i, col in enumerate(self.data)}, index=self.index or None)
+        frame.columns = self.columns
+        return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding
+# ---------------------------------------------------------------------------------------------
+
+
+class Encoder:
+    """Turns a value into (header tree, blobs). One instance per message.
+
+    `tensor_paths` maps id() of argument tensors to their path ("args[0]", "args[1][2]") so that
+    a returned tensor can be reported as *being* an argument or sharing its storage; the objects
+    are kept alive by the caller, so the ids stay valid.
+    """
+
+    def __init__(
+        self,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        tensor_paths: dict[int, tuple[str, Any]] | None = None,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.blobs: list[bytes] = []
+        self.size = 0
+        self.items = 0
+        self.tensor_paths = tensor_paths or {}
+        self._storage_paths: dict[tuple[str, int], str] | None = None
+
+    def add_blob(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise EncodeError(
+                f"the value is larger than the {self.max_bytes // (1024 * 1024)} MiB limit"
+            )
+        self.blobs.append(data)
+        return len(self.blobs) - 1
+
+    def encode(self, value: Any, depth: int = 0) -> Any:
+        self.items += 1
+        if self.items > MAX_ITEMS:
+            raise EncodeError(f"the value has more than {MAX_ITEMS} items")
+        if depth > MAX_DEPTH:
+            raise EncodeError(f"the value is nested more than {MAX_DEPTH} levels deep")
+        t = _type(value)
+        if value is None or t is bool or t is str:
+            if t is str:
+                self.size += len(value)
+                if self.size > self.max_bytes:
+                    raise EncodeError("the value is too large")
+            return value
+        if t is int:
+            return value if abs(value) < 2**63 else {"$bigint": str(value)}
+        if t is float:
+            return value if math.isfinite(value) else {"$float": repr(value)}
+        if t is complex:
+            return {"$complex": [self.encode(value.real), self.encode(value.imag)]}
+        if t is list:
+            return [self.encode(v, depth + 1) for v in value]
+        if t is tuple:
+            return {"$tuple": [self.encode(v, depth + 1) for v in value]}
+        if t is _Size:
+            return {"$size": [int(v) for v in value]}
+        if t is dict:
+            return {
+                "$dict": [
+                    [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
+                ]
+            }
+        if t is set or t is frozenset:
+            return {"$set": [self.encode(v, depth + 1) for v in value]}
+        if t is bytes:
+            return {"$bytes": self.add_blob(value)}
+        if t is range:
+            return {"$range": [value.start, value.stop, value.step]}
+        if t is _dtype_type:
+            return {"$dtype": _DTYPE_NAMES.get(value, str(value))}
+        if t is _device_type:
+            return {"$device": str(value)}
+        if t is _Tensor or t is _Parameter:
+            return self.encode_tensor(value, depth)
+        if t is _ndarray:
+            return self.encode_ndarray(value)
+        if issubclass(t, np.generic):
+            # numpy scalars (np.float32(1.5), np.bool_(True)) travel as 0-d arrays.
+            return {"$npscalar": self.encode_ndarray(np.asarray(value))["$ndarray"]}
+        frame = self.encode_pandas(value, depth)
+        if frame is not None:
+            return frame
+        if _isinstance(value, _Tensor):
+            return {"$opaque": {"type": _type_name(value), "note": "a torch.Tensor subclass"}}
+        return {"$opaque": {"type": _type_name(value), "note": ""}}
+
+    def encode_tensor(self, tensor: torch.Tensor, depth: int) -> dict[str, Any]:
+        with _no_overrides():
+            dtype_name = _DTYPE_NAMES.get(tensor.dtype)
+            if dtype_name is None:
+                return {
+                    "$opaque": {"type": "torch.Tensor", "note": f"unsupported dtype {tensor.dtype}"}
+                }
+            if tensor.device.type == "meta":  # shape, dtype and device only: no data exists
+                raw = b""
+            else:
+                cpu = _contiguous(_to(_detach(tensor), "cpu"))
+                raw = (
+                    _numpy(_view(_reshape(cpu, (-1,)), torch.uint8)).tobytes()
+                    if cpu.numel()
+                    else b""
+                )
+            info: dict[str, Any] = {
+                "dtype": dtype_name,
+                "shape": [int(s) for s in tensor.shape],
+                "device": str(tensor.device),
+                "requires_grad": bool(tensor.requires_grad),
+                "is_leaf": bool(tensor.is_leaf),
+                "parameter": _type(tensor) is _Parameter,
+                "blob": self.add_blob(raw),
+            }
+            origin = self.tensor_paths.get(id(tensor))
+            if origin is not None and origin[1] is tensor:
+                info["same_as"] = origin[0]
+            shared = self._storage_origin(tensor)
+            if shared is not None:
+                info["shares_storage_with"] = shared
+            grad = tensor.grad if tensor.is_leaf else None
+            if grad is not None:
+                info["grad"] = self.encode(grad, depth + 1) if _type(grad) is _Tensor else None
+        return {"$tensor": info}
+
+    def _storage_origin(self, tensor: torch.Tensor) -> str | None:
+        if not self.tensor_paths:
+            return None
+        if self._storage_paths is None:
+            self._storage_paths = {}
+            for path, original in self.tensor_paths.values():
+                try:
+                    key = _storage_key(original)
+                except Exception:
+                    continue
+                self._storage_paths.setdefault(key, path)
+        try:
+            return self._storage_paths.get(_storage_key(tensor))
+        except Exception:
+            return None
+
+    def encode_ndarray(self, array: np.ndarray) -> dict[str, Any]:
+        if array.dtype.kind not in _NUMPY_KINDS:
+            return {
+                "$opaque": {"type": "numpy.ndarray", "note": f"dtype {array.dtype} is not numeric"}
+            }
+        contiguous = np.ascontiguousarray(array)
+        return {
+            "$ndarray": {
+                "dtype": contiguous.dtype.str,
+                "shape": list(contiguous.shape),
+                "blob": self.add_blob(contiguous.tobytes()),
+            }
+        }
+
+    def encode_pandas(self, value: Any, depth: int) -> dict[str, Any] | None:
+        module = type.__getattribute__(_type(value), "__module__")
+        if _type(module) is not str or not module.startswith("pandas"):
+            return None
+        import pandas as pd
+
+        if _type(value) is pd.DataFrame:
+            columns = [self.encode(_plain_label(c), depth + 1) for c in value.columns]
+            data = [self._encode_column(value.iloc[:, i], depth) for i in range(value.shape[1])]
+            dtypes = [str(d) for d in value.dtypes]
+            index = [self.encode(_plain_label(i), depth + 1) for i in value.index]
+            return {
+                "$dataframe": {"columns": columns, "dtypes": dtypes, "data": data, "index": index}
+            }
+        if _type(value) is pd.Series:
+            return {
+                "$series": {
+                    "name": self.encode(_plain_label(value.name), depth + 1),
+                    "dtype": str(value.dtype),
+                    "data": self._encode_column(value, depth),
+                    "index": [self.encode(_plain_label(i), depth + 1) for i in value.index],
+                }
+            }
+        return None
+
+    def _encode_column(self, column: Any, depth: int) -> Any:
+        array = column.to_numpy()
+        if _type(array) is _ndarray and array.dtype.kind in _NUMPY_KINDS:
+            return self.encode_ndarray(array)
+        return [self.encode(_plain_label(v), depth + 1) for v in array.tolist()]
+
+
+def _plain_label(value: Any) -> Any:
+    """Pandas labels and cells as plain Python values (numpy scalars, NA, strings)."""
+    if _isinstance(value, np.generic):
+        return value.item()
+    if value is None or _type(value) in (str, int, float, bool):
+        return value
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except Exception:
+        pass
+    return str(value)
+
+
+def _storage_key(tensor: torch.Tensor) -> tuple[str, int]:
+    with _no_overrides():
+        storage = _untyped_storage(tensor)
+        return (str(tensor.device), int(storage.data_ptr()))
+
+
+class _no_overrides:
+    """Switch off __torch_function__ and __torch_dispatch__ modes a student may have entered."""
+
+    def __enter__(self) -> None:
+        self._guards = [_DisableTorchFunction()]
+        if _DisableTorchDispatch is not None:
+            self._guards.append(_DisableTorchDispatch())
+        for guard in self._guards:
+            guard.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        for guard in reversed(self._guards):
+            guard.__exit__(None, None, None)
+
+
+def _type_name(value: Any) -> str:
+    try:
+        t = _type(value)
+        name = (
+            f"{type.__getattribute__(t, '__module__')}.{type.__getattribute__(t, '__qualname__')}"
+        )
+        return name if _type(name) is str else "?"
+    except Exception:
+        return "?"
+
+
+def pack(header: dict[str, Any], blobs: list[bytes]) -> bytes:
+    """One message as bytes (without the socket framing)."""
+    head = json.dumps(header, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return b"".join([MAGIC, struct.pack("<I", len(head)), head, *blobs])
+
+
+def encode_message(
+    header: dict[str, Any],
+    values: dict[str, Any],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    tensor_paths: dict[int, tuple[str, Any]] | None = None,
+) -> bytes:
+    """Encode `values` (a dict of named values) into the message whose header is `header`."""
+    encoder = Encoder(max_bytes=max_bytes, tensor_paths=tensor_paths)
+    header = dict(header)
+    header["values"] = {name: encoder.encode(value) for name, value in values.items()}
+    header["blob_sizes"] = [len(b) for b in encoder.blobs]
+    return pack(header, encoder.blobs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Message:
+    header: dict[str, Any]
+    values: dict[str, Any]
+
+
+class Decoder:
+    def __init__(self, blobs: list[memoryview], device_map: Any = None) -> None:
+        self.blobs = blobs
+        # device_map(device_str) -> device to build the tensor on (the judge may lack CUDA).
+        self.device_map = device_map or _default_device_map
+        self.tensor_info: dict[int, RemoteTensorInfo] = {}
+
+    def blob(self, index: Any) -> memoryview:
+        if _type(index) is not int or not 0 <= index < len(self.blobs):
+            raise DecodeError(f"bad blob reference {index!r}")
+        return self.blobs[index]
+
+    def decode(self, node: Any, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH + 2:
+            raise DecodeError("nesting too deep")
+        t = _type(node)
+        if node is None or t in (bool, int, float, str):
+            return node
+        if t is list:
+            return [self.decode(v, depth + 1) for v in node]
+        if t is not dict or len(node) != 1:
+            raise DecodeError(f"unexpected node {str(node)[:80]!r}")
+        ((tag, body),) = node.items()
+        if tag == "$tuple":
+            return tuple(self.decode(v, depth + 1) for v in _expect_list(body))
+        if tag == "$dict":
+            out = {}
+            for pair in _expect_list(body):
+                key, val = _expect_list(pair)
+                key = self.decode(key, depth + 1)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise DecodeError("unhashable dict key") from None
+                out[key] = self.decode(val, depth + 1)
+            return out
+        if tag == "$set":
+            try:
+                return set(self.decode(v, depth + 1) for v in _expect_list(body))
+            except TypeError:
+                raise DecodeError("unhashable set item") from None
+        if tag == "$size":
+            return torch.Size([_expect_int(v) for v in _expect_list(body)])
+        if tag == "$float":
+            if body not in ("nan", "inf", "-inf"):
+                raise DecodeError(f"bad float {body!r}")
+            return float(body)
+        if tag == "$bigint":
+            if _type(body) is not str or len(body) > 4300:
+                raise DecodeError("bad integer")
+            return int(body)
+        if tag == "$complex":
+            re, im = _expect_list(body)
+            return complex(self.decode(re), self.decode(im))
+        if tag == "$bytes":
+            return bytes(self.blob(body))
+        if tag == "$range":
+            start, stop, step = (_expect_int(v) for v in _expect_list(body))
+            if step == 0:
+                raise DecodeError("range step 0")
+            return range(start, stop, step)
+        if tag == "$dtype":
+            if body not in DTYPES:
+                return Opaque("torch.dtype", str(body)[:40])
+            return DTYPES[body]
+        if tag == "$device":
+            return (
+                torch.device(_expect_str(body)[:40])
+                if _valid_device(body)
+                else Opaque("torch.device")
+            )
+        if tag == "$tensor":
+            return self.decode_tensor(body, depth)
+        if tag == "$ndarray":
+            return self.decode_ndarray(body)
+        if tag == "$npscalar":
+            return self.decode_ndarray(body)[()]
+        if tag == "$dataframe":
+            return self.decode_dataframe(body, depth)
+        if tag == "$series":
+            return self.decode_series(body, depth)
+        if tag == "$opaque":
+            body = body if _type(body) is dict else {}
+            return Opaque(str(body.get("type", "?"))[:200], str(body.get("note", ""))[:200])
+        raise DecodeError(f"unknown tag {tag!r}")
+
+    def decode_tensor(self, body: Any, depth: int) -> torch.Tensor:
+        if _type(body) is not dict:
+            raise DecodeError("bad tensor")
+        dtype = DTYPES.get(body.get("dtype"))
+        if dtype is None:
+            raise DecodeError(f"unknown dtype {body.get('dtype')!r}")
+        shape = [_expect_int(s) for s in _expect_list(body.get("shape"))]
+        if any(s < 0 for s in shape) or len(shape) > 64:
+            raise DecodeError("bad shape")
+        raw = self.blob(body.get("blob"))
+        count = math.prod(shape)
+        itemsize = torch.empty((), dtype=dtype).element_size()
+        device_str = _expect_str(body.get("device", "cpu"))
+        if not _valid_device(device_str):
+            raise DecodeError("bad device")
+        if device_str == "meta":
+            if raw:
+                raise DecodeError("a meta tensor carries no data")
+            tensor = torch.empty(shape, dtype=dtype, device="meta")
+        elif len(raw) != count * itemsize:
+            raise DecodeError("tensor byte count does not match its shape")
+        elif count == 0:
+            tensor = torch.empty(shape, dtype=dtype)
+        else:
+            tensor = torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)
+        target = self.device_map(device_str)
+        if str(target) not in ("cpu", "meta"):
+            tensor = tensor.to(target)
+        requires_grad = bool(body.get("requires_grad", False))
+        if requires_grad and (dtype.is_floating_point or dtype.is_complex):
+            tensor.requires_grad_(True)
+        grad = body.get("grad")
+        info = RemoteTensorInfo(
+            device=device_str,
+            requires_grad=requires_grad,
+            is_leaf=bool(body.get("is_leaf", True)),
+            is_parameter=bool(body.get("parameter", False)),
+            same_as=_optional_str(body.get("same_as")),
+            shares_storage_with=_optional_str(body.get("shares_storage_with")),
+        )
+        if grad is not None:
+            decoded_grad = self.decode(grad, depth + 1)
+            info.grad = decoded_grad
+            if _type(decoded_grad) is torch.Tensor and decoded_grad.shape == tensor.shape:
+                try:
+                    tensor.grad = decoded_grad.to(tensor.dtype)
+                except RuntimeError:
+                    pass
+        self.tensor_info[id(tensor)] = info
+        # Keep the info reachable from the tensor itself for check helpers.
+        tensor._remote_info = info  # type: ignore[attr-defined]
+        return tensor
+
+    def decode_ndarray(self, body: Any) -> np.ndarray:
+        if _type(body) is not dict:
+            raise DecodeError("bad array")
+        dtype_str = _expect_str(body.get("dtype"))
+        try:
+            dtype = np.dtype(dtype_str)
+        except TypeError:
+            raise DecodeError(f"bad numpy dtype {dtype_str!r}") from None
+        if dtype.kind not in _NUMPY_KINDS or dtype.hasobject:
+            raise DecodeError(f"numpy dtype {dtype_str!r} is not allowed")
+        shape = tuple(_expect_int(s) for s in _expect_list(body.get("shape")))
+        raw = self.blob(body.get("blob"))
+        if len(raw) != math.prod(shape) * dtype.itemsize:
+            raise DecodeError("array byte count does not match its shape")
+        return np.frombuffer(bytes(raw), dtype=dtype).reshape(shape).copy()
+
+    def decode_dataframe(self, body: Any, depth: int) -> DataFrameValue:
+        if _type(body) is not dict:
+            raise DecodeError("bad dataframe")
+        return DataFrameValue(
+            columns=[self.decode(c, depth + 1) for c in _expect_list(body.get("columns"))],
+            dtypes=[_expect_str(d) for d in _expect_list(body.get("dtypes"))],
+            data=[self.decode(c, depth + 1) for c in _expect_list(body.get("data"))],
+            index=[self.decode(i, depth + 1) for i in _expect_list(body.get("index", []))],
+        )
+
+    def decode_series(self, body: Any, depth: int) -> dict[str, Any]:
+        if _type(body) is not dict:
+            raise DecodeError("bad series")
+        return {
+            "name": self.decode(body.get("name"), depth + 1),
+            "dtype": _expect_str(body.get("dtype")),
+            "data": self.decode(body.get("data"), depth + 1),
+            "index": [self.decode(i, depth + 1) for i in _expect_list(body.get("index", []))],
+        }
+
+
+def _default_device_map(device: str) -> str:
+    """Build tensors on the device they came from when this process has it, else on the CPU."""
+    if device == "meta":
+        return "meta"
+    if device.startswith("cuda") and torch.cuda.is_available():
+        return device
+    return "cpu"
+
+
+def _valid_device(text: Any) -> bool:
+    if _type(text) is not str or len(text) > 20:
+        return False
+    kind, _, index = text.partition(":")
+    return kind in ("cpu", "cuda", "mps", "meta") and (index == "" or index.isdigit())
+
+
+def _expect_list(value: Any) -> list[Any]:
+    if _type(value) is not list:
+        raise DecodeError("expected a list")
+    return value
+
+
+def _expect_int(value: Any) -> int:
+    if _type(value) is not int:
+        raise DecodeError("expected an integer")
+    return value
+
+
+def _expect_str(value: Any) -> str:
+    if _type(value) is not str:
+        raise DecodeError("expected a string")
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    return value if _type(value) is str else None
+
+
+def unpack(
+    data: bytes | memoryview, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[dict[str, Any], list[memoryview]]:
+    """Split a message into its header and blobs, checking sizes. Raises DecodeError."""
+    if len(data) > max_bytes + 1024 * 1024:
+        raise DecodeError("message over the size cap")
+    view = memoryview(data)
+    if bytes(view[:4]) != MAGIC or len(view) < 8:
+        raise DecodeError("not a grader message")
+    (head_len,) = struct.unpack("<I", view[4:8])
+    if 8 + head_len > len(view):
+        raise DecodeError("truncated header")
+    try:
+        header = json.loads(bytes(view[8 : 8 + head_len]).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DecodeError(f"header is not JSON: {exc}") from None
+    if _type(header) is not dict:
+        raise DecodeError("header is not an object")
+    sizes = header.get("blob_sizes", [])
+    if _type(sizes) is not list or not all(_type(s) is int and s >= 0 for s in sizes):
+        raise DecodeError("bad blob sizes")
+    offset = 8 + head_len
+    blobs = []
+    for size in sizes:
+        if offset + size > len(view):
+            raise DecodeError("truncated blob")
+        blobs.append(view[offset : offset + size])
+        offset += size
+    if offset != len(view):
+        raise DecodeError("trailing bytes after the last blob")
+    return header, blobs
+
+
+def decode_message(
+    data: bytes | memoryview, max_bytes: int = DEFAULT_MAX_BYTES, device_map: Any = None
+) -> Message:
+    header, blobs = unpack(data, max_bytes)
+    decoder = Decoder(blobs, device_map=device_map)
+    raw_values = header.pop("values", {})
+    if _type(raw_values) is not dict:
+        raise DecodeError("values is not an object")
+    values = {str(k): decoder.decode(v) for k, v in raw_values.items()}
+    return Message(header=header, values=values)
+
+
+def remote_info(tensor: Any) -> RemoteTensorInfo | None:
+    """What the sandbox reported about a decoded tensor (device, grad, identity...)."""
+    return getattr(tensor, "_remote_info", None)

@@ -1,0 +1,3 @@
+def add_into(X, Y):
+    X += Y
+    return X

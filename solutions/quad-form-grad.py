@@ -1,0 +1,2 @@
+def quad_form_grad(A, x):
+    return (A + A.T) @ x

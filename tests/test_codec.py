@@ -1,0 +1,167 @@
+"""The wire format: plain data only, size caps, no code run on decode."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from grader.sandbox.inside import codec
+
+
+def roundtrip(value, **kw):
+    return codec.decode_message(codec.encode_message({}, {"v": value}, **kw)).values["v"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        -(2**70),
+        1.5,
+        "héllo 你好",
+        (1, (2, 3)),
+        [1, [2]],
+        {"a": 1, (1, 2): [3]},
+        {1, 2},
+        b"\x00\x01",
+        range(1, 9, 2),
+        1 + 2j,
+    ],
+)
+def test_plain_values_roundtrip(value):
+    assert roundtrip(value) == value
+    assert type(roundtrip(value)) is type(value)
+
+
+def test_non_finite_floats():
+    out = roundtrip([math.inf, -math.inf, math.nan])
+    assert out[0] == math.inf and out[1] == -math.inf and math.isnan(out[2])
+
+
+@pytest.mark.parametrize("dtype", list(codec.DTYPES.values()))
+def test_tensors_roundtrip_every_dtype(dtype):
+    t = (torch.arange(12).reshape(3, 4) % 5).to(dtype)
+    out = roundtrip(t)
+    assert type(out) is torch.Tensor and out.dtype == dtype and out.shape == t.shape
+    assert torch.equal(out, t)
+
+
+def test_non_contiguous_and_empty_and_0d():
+    base = torch.arange(12.0).reshape(3, 4)
+    assert torch.equal(roundtrip(base.T), base.T)
+    assert roundtrip(torch.empty(0, 3)).shape == (0, 3)
+    assert roundtrip(torch.tensor(2.5)).shape == ()
+
+
+def test_tensor_metadata():
+    x = torch.ones(3, requires_grad=True)
+    (x * 2).sum().backward()
+    out = roundtrip(x)
+    info = codec.remote_info(out)
+    assert info.requires_grad and info.is_leaf and out.requires_grad
+    assert torch.equal(info.grad, torch.full((3,), 2.0))
+    y = x * 3
+    assert codec.remote_info(roundtrip(y)).is_leaf is False
+
+
+def test_numpy_arrays_and_scalars():
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    assert np.array_equal(roundtrip(a), a)
+    assert roundtrip(np.float64(2.5)) == 2.5
+
+
+def test_subclasses_and_objects_become_opaque():
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+    class MyTensor(torch.Tensor):
+        pass
+
+    liar = roundtrip(Liar())
+    assert isinstance(liar, codec.Opaque) and liar != 1 and liar != liar.__class__("x")
+    sub = roundtrip(torch.ones(2).as_subclass(MyTensor))
+    assert isinstance(sub, codec.Opaque) and "subclass" in sub.note
+    assert roundtrip(torch.nn.Parameter(torch.ones(2))).requires_grad
+
+
+def test_identity_and_storage_observations():
+    x = torch.zeros(4)
+    paths = {id(x): ("args[0]", x)}
+    msg = codec.decode_message(
+        codec.encode_message({}, {"same": x, "view": x[1:], "new": x.clone()}, tensor_paths=paths)
+    )
+    assert codec.remote_info(msg.values["same"]).same_as == "args[0]"
+    assert codec.remote_info(msg.values["view"]).same_as is None
+    assert codec.remote_info(msg.values["view"]).shares_storage_with == "args[0]"
+    assert codec.remote_info(msg.values["new"]).shares_storage_with is None
+
+
+def test_size_cap_on_encode():
+    with pytest.raises(codec.EncodeError):
+        codec.encode_message({}, {"v": torch.zeros(1024, 1024)}, max_bytes=1024 * 1024)
+
+
+def test_depth_cap():
+    value = []
+    for _ in range(100):
+        value = [value]
+    with pytest.raises(codec.EncodeError):
+        codec.encode_message({}, {"v": value})
+
+
+def test_pickle_is_never_decoded():
+    payload = pickle.dumps(object())
+    with pytest.raises(codec.DecodeError):
+        codec.decode_message(payload)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {
+            "values": {
+                "v": {"$tensor": {"dtype": "float32", "shape": [1000], "blob": 0, "device": "cpu"}}
+            },
+            "blob_sizes": [4],
+        },
+        {
+            "values": {"v": {"$tensor": {"dtype": "object", "shape": [1], "blob": 0}}},
+            "blob_sizes": [4],
+        },
+        {
+            "values": {"v": {"$ndarray": {"dtype": "|O", "shape": [1], "blob": 0}}},
+            "blob_sizes": [8],
+        },
+        {"values": {"v": {"$evil": 1}}},
+        {
+            "values": {
+                "v": {"$tensor": {"dtype": "float32", "shape": [1], "blob": 5, "device": "cpu"}}
+            },
+            "blob_sizes": [4],
+        },
+        {
+            "values": {
+                "v": {
+                    "$tensor": {
+                        "dtype": "float32",
+                        "shape": [1],
+                        "blob": 0,
+                        "device": "cuda:../../x",
+                    }
+                }
+            },
+            "blob_sizes": [4],
+        },
+    ],
+)
+def test_malformed_messages_are_refused(header):
+    blobs = [b"\x00" * s for s in header.get("blob_sizes", [])]
+    with pytest.raises(codec.DecodeError):
+        codec.decode_message(codec.pack(header, blobs))

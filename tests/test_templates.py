@@ -1,0 +1,81 @@
+"""Generated notebooks: committed and fresh, and the public checks pass inside Jupyter."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from grader.assign.notebooks import generated_files
+from grader.cli import main
+
+from .conftest import ROOT
+
+
+def test_committed_notebooks_are_fresh(bank):
+    stale = []
+    for assignment in bank.assignments:
+        for path, text in generated_files(
+            bank, assignment, ROOT / "student_templates", bank.solutions_dir
+        ).items():
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path.relative_to(ROOT)))
+    assert stale == [], "stale generated notebooks; run: grader assign ASSIGNMENT"
+
+
+def test_assign_writes_templates(tmp_path, bank):
+    assert (
+        main(
+            [
+                "assign",
+                "preliminaries-core",
+                "--lang",
+                "zh",
+                "--out",
+                str(tmp_path / "t"),
+                "--solutions-out",
+                str(tmp_path / "s"),
+            ]
+        )
+        == 0
+    )
+    assert (tmp_path / "t/preliminaries-core.zh.ipynb").exists()
+    assert not (tmp_path / "t/preliminaries-core.en.ipynb").exists()
+    assert (tmp_path / "s/preliminaries-core.ipynb").exists()
+    nb = nbformat.read(tmp_path / "t/preliminaries-core.zh.ipynb", 4)
+    nbformat.validate(nb)
+    answers = [c for c in nb.cells if c.metadata.get("d2l_grader", {}).get("role") == "answer"]
+    assert len(answers) == len(bank.assignments["preliminaries-core"].question_ids)
+
+
+def test_unknown_assignment_exits_2(capsys):
+    assert main(["assign", "no-such-thing"]) == 2
+    assert "unknown assignment" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_zh_template_with_references_passes_every_check(bank, tmp_path):
+    nb = nbformat.read(ROOT / "student_templates/preliminaries-core.zh.ipynb", 4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("d2l_grader", {})
+        if meta.get("role") == "answer":
+            cell.source = bank.questions[meta["question"]].solution()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    checks = [c for c in nb.cells if c.metadata.get("d2l_grader", {}).get("role") == "check"]
+    assert len(checks) == 14
+    for cell in checks:
+        text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+        assert "All test cases passed!" in text, (cell.source, text)
+
+
+@pytest.mark.slow
+def test_en_template_as_given_fails_its_checks(tmp_path):
+    nb = nbformat.read(ROOT / "student_templates/preliminaries-core.en.ipynb", 4)
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    checks = [c for c in nb.cells if c.metadata.get("d2l_grader", {}).get("role") == "check"]
+    texts = ["".join(o.get("data", {}).get("text/plain", "") for o in c.outputs) for c in checks]
+    assert not any("All test cases passed!" in t for t in texts)
