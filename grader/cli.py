@@ -20,7 +20,7 @@ from . import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
 
 
@@ -112,6 +112,132 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# grade
+# ---------------------------------------------------------------------------------------------
+
+
+def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    from .sandbox.base import Limits
+
+    defaults = Limits()
+    parser.add_argument(
+        "--engine",
+        choices=["fork", "kernel"],
+        default="fork",
+        help="fork: warm zygote (fast, default); kernel: a real Jupyter kernel",
+    )
+    parser.add_argument(
+        "--device",
+        choices=["cpu", "cuda", "auto"],
+        default="auto",
+        help="where device checks run; auto = cuda when present",
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=defaults.cell_timeout,
+        metavar="S",
+        help=f"seconds per cell (default {defaults.cell_timeout:g})",
+    )
+    parser.add_argument(
+        "--call-timeout",
+        type=float,
+        default=defaults.call_timeout,
+        metavar="S",
+        help=f"seconds per call of a student function (default {defaults.call_timeout:g})",
+    )
+    parser.add_argument(
+        "--notebook-timeout",
+        type=float,
+        default=defaults.notebook_timeout,
+        metavar="S",
+        help=f"seconds for all cells together (default {defaults.notebook_timeout:g})",
+    )
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        default=defaults.memory_mb,
+        help=f"memory a submission may add (default {defaults.memory_mb})",
+    )
+    parser.add_argument(
+        "--isolation",
+        choices=["auto", "bwrap", "none"],
+        default="auto",
+        help="OS sandbox: bwrap when available (auto), required (bwrap), or off (none)",
+    )
+    parser.add_argument(
+        "--strict-isolation",
+        action="store_true",
+        help="refuse to grade (exit 2) unless the sandbox has full isolation",
+    )
+
+
+def limits_from_args(args: argparse.Namespace):
+    from .sandbox.base import Limits
+
+    return Limits(
+        cell_timeout=args.cell_timeout,
+        call_timeout=args.call_timeout,
+        notebook_timeout=args.notebook_timeout,
+        memory_mb=args.memory_mb,
+    )
+
+
+def open_engine(args: argparse.Namespace, gpu: bool):
+    from .grade import make_engine
+    from .sandbox.base import EngineUnavailable
+
+    try:
+        engine = make_engine(args.engine, isolation=args.isolation, gpu=gpu)
+        isolation = engine.isolation()
+    except (EngineUnavailable, RuntimeError) as exc:
+        raise UsageProblem(f"the {args.engine} engine cannot start here: {exc}") from None
+    if args.strict_isolation and not isolation.full:
+        engine.close()
+        raise UsageProblem("--strict-isolation: the sandbox lacks " + "; ".join(isolation.missing))
+    return engine
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .grade import (
+        DeviceUnavailable,
+        grade_submission,
+        plan_devices,
+        summary_lines,
+        validate_result,
+        write_result,
+    )
+    from .submission import NotebookProblem, load_submission
+
+    bank, _ = _load_bank(args)
+    if args.assignment not in bank.assignments:
+        raise UsageProblem(
+            f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
+        )
+    try:
+        submission = load_submission(Path(args.submission))
+    except NotebookProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    try:
+        devices = plan_devices(args.device)
+    except DeviceUnavailable as exc:
+        raise UsageProblem(str(exc)) from None
+    engine = open_engine(args, gpu="cuda" in devices.devices)
+    try:
+        result = grade_submission(
+            submission, bank, args.assignment, engine, limits_from_args(args), devices
+        )
+    finally:
+        engine.close()
+    validate_result(result)
+    if args.json:
+        write_result(result, Path(args.json))
+    for line in summary_lines(result, bank):
+        console.print(line, markup=False)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
 # demo
 # ---------------------------------------------------------------------------------------------
 
@@ -181,6 +307,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     assign.set_defaults(handler=cmd_assign)
 
+    grade = sub.add_parser(
+        "grade",
+        help="grade one notebook",
+        description=(
+            "Run every code cell of SUBMISSION in a sandbox, then run the assignment's public and "
+            "hidden checks from the grader's own process, and print per-question scores and what "
+            "failed. Exit 0 whenever the notebook was graded (even at 0 points), 2 when the file is "
+            "not a usable notebook, 1 when the grader itself failed.\n"
+            "Example: grader grade alice.ipynb --assignment preliminaries-core --json alice.json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    grade.add_argument("submission", help="the .ipynb file")
+    grade.add_argument(
+        "--assignment", required=True, help="assignment name, e.g. preliminaries-core"
+    )
+    grade.add_argument("--json", metavar="OUT", help="write the result JSON here")
+    add_limit_arguments(grade)
+    grade.set_defaults(handler=cmd_grade)
+
     demo = sub.add_parser(
         "demo",
         help="the main job on built-in sample data",
@@ -205,6 +351,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("grader: interrupted")
         return 130
+    except SystemExit:
+        raise
+    except Exception as exc:  # the grader's own failure: say so, exit 1
+        import traceback
+
+        err_console.print(f"grader: internal error: {type(exc).__name__}: {exc}", markup=False)
+        err_console.print(traceback.format_exc(), markup=False, style="dim")
+        return EXIT_FAILED
 
 
 def run(argv: Any = None) -> None:

@@ -5,7 +5,7 @@ Check files import their helpers from here:
     from grader.judge import points, check_tensor, check_equal, CheckFailed
 """
 
-from ..sandbox.inside.codec import DataFrameValue, Opaque, remote_info
+from ..sandbox.inside.codec import Opaque, remote_info
 from .api import fixture, points
 from .feedback import (
     CheckFailed,
@@ -23,7 +23,6 @@ from .student import CallOutcome, NameMissing, RaisedError, Student, StudentRais
 __all__ = [
     "CallOutcome",
     "CheckFailed",
-    "DataFrameValue",
     "NameMissing",
     "Opaque",
     "RaisedError",

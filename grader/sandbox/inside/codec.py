@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -113,23 +113,6 @@ class RemoteTensorInfo:
     same_as: str | None = None  # path of the argument tensor this is the very object of
     shares_storage_with: str | None = None  # path of an argument tensor it shares memory with
     grad: Any = None
-
-
-@dataclass
-class DataFrameValue:
-    """A pandas DataFrame as plain data: column names, dtypes as strings, and column values."""
-
-    columns: list[Any]
-    dtypes: list[str]
-    data: list[Any]
-    index: list[Any] = field(default_factory=list)
-
-    def to_pandas(self):  # the judge side only
-        import pandas as pd
-
-        frame = pd.DataFrame({i: col for i, col in enumerate(self.data)}, index=self.index or None)
-        frame.columns = self.columns
-        return frame
 
 
 # ---------------------------------------------------------------------------------------------
@@ -553,25 +536,70 @@ class Decoder:
             raise DecodeError("array byte count does not match its shape")
         return np.frombuffer(bytes(raw), dtype=dtype).reshape(shape).copy()
 
-    def decode_dataframe(self, body: Any, depth: int) -> DataFrameValue:
+    def decode_dataframe(self, body: Any, depth: int) -> Any:
+        """A real pandas DataFrame, built only from decoded plain columns."""
+        import pandas as pd
+
         if _type(body) is not dict:
             raise DecodeError("bad dataframe")
-        return DataFrameValue(
-            columns=[self.decode(c, depth + 1) for c in _expect_list(body.get("columns"))],
-            dtypes=[_expect_str(d) for d in _expect_list(body.get("dtypes"))],
-            data=[self.decode(c, depth + 1) for c in _expect_list(body.get("data"))],
-            index=[self.decode(i, depth + 1) for i in _expect_list(body.get("index", []))],
-        )
+        columns = [self.decode(c, depth + 1) for c in _expect_list(body.get("columns"))]
+        dtypes = [_expect_str(d) for d in _expect_list(body.get("dtypes"))]
+        data = [self.decode(c, depth + 1) for c in _expect_list(body.get("data"))]
+        index = [self.decode(i, depth + 1) for i in _expect_list(body.get("index", []))]
+        if not (len(columns) == len(dtypes) == len(data)):
+            raise DecodeError("dataframe columns, dtypes and data differ in length")
+        series = [
+            _make_series(values, dtype, index) for values, dtype in zip(data, dtypes, strict=True)
+        ]
+        frame = pd.concat(series, axis=1) if series else pd.DataFrame(index=index or None)
+        frame.columns = columns
+        return frame
 
-    def decode_series(self, body: Any, depth: int) -> dict[str, Any]:
+    def decode_series(self, body: Any, depth: int) -> Any:
         if _type(body) is not dict:
             raise DecodeError("bad series")
-        return {
-            "name": self.decode(body.get("name"), depth + 1),
-            "dtype": _expect_str(body.get("dtype")),
-            "data": self.decode(body.get("data"), depth + 1),
-            "index": [self.decode(i, depth + 1) for i in _expect_list(body.get("index", []))],
-        }
+        index = [self.decode(i, depth + 1) for i in _expect_list(body.get("index", []))]
+        series = _make_series(
+            self.decode(body.get("data"), depth + 1), _expect_str(body.get("dtype")), index
+        )
+        series.name = self.decode(body.get("name"), depth + 1)
+        return series
+
+
+# dtypes a decoded pandas column may be given back (anything else stays as inferred).
+_PANDAS_DTYPES = {
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "float32",
+    "float64",
+    "bool",
+    "object",
+    "str",
+    "string",
+    "category",
+    "boolean",
+    "Int64",
+    "Float64",
+}
+
+
+def _make_series(values: Any, dtype: str, index: list[Any]) -> Any:
+    import pandas as pd
+
+    if _type(values) is not list and _type(values) is not _ndarray:
+        raise DecodeError("bad column")
+    if index and len(index) != len(values):
+        raise DecodeError("column and index differ in length")
+    series = pd.Series(values, index=index or None)
+    if dtype in _PANDAS_DTYPES and str(series.dtype) != dtype:
+        try:
+            series = series.astype(dtype)
+        except (TypeError, ValueError):
+            pass
+    return series
 
 
 def _default_device_map(device: str) -> str:

@@ -1,0 +1,105 @@
+"""Run a notebook's code cells in an engine, surviving cells that hang or crash.
+
+A cell's error does not stop later cells. A cell that times out or kills its process is recorded
+on that cell, and the notebook is run again from the start without it, so the answers in the
+other cells can still be graded. When a check's call later times out or crashes the child, the
+same cells are replayed in a fresh child before the next check.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from .sandbox.base import CellOutcome, Engine, Limits, Session
+
+
+@dataclass
+class CellRecord:
+    index: int
+    outcome: CellOutcome
+
+    def as_dict(self) -> dict:
+        error = None
+        if self.outcome.error:
+            error = {
+                "type": self.outcome.error.get("type", ""),
+                "message": self.outcome.error.get("message", ""),
+            }
+        return {
+            "index": self.index,
+            "status": self.outcome.status,
+            "error": error,
+            "seconds": round(self.outcome.seconds, 4),
+        }
+
+
+class NotebookRun:
+    """The live execution of one submission: its session, and how to rebuild it."""
+
+    def __init__(self, engine: Engine, cells: list[tuple[int, str]], limits: Limits) -> None:
+        self.engine = engine
+        self.cells = cells
+        self.limits = limits
+        self.removed: dict[int, CellOutcome] = {}  # cells that hung or crashed
+        self.records: list[CellRecord] = []
+        self._session: Session | None = None
+        self.restarts = 0
+
+    def execute(self) -> list[CellRecord]:
+        deadline = time.monotonic() + self.limits.notebook_timeout
+        while True:
+            session = self.engine.start_session(self.limits)
+            records: list[CellRecord] = []
+            rerun = False
+            for index, source in self.cells:
+                if index in self.removed:
+                    records.append(CellRecord(index, self.removed[index]))
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    outcome = CellOutcome(
+                        "timeout",
+                        {
+                            "type": "Timeout",
+                            "message": "the notebook's total time limit was reached before this cell ran",
+                        },
+                    )
+                    self.removed[index] = outcome
+                    records.append(CellRecord(index, outcome))
+                    continue
+                started = time.monotonic()
+                outcome = session.run_cell(source, min(self.limits.cell_timeout, remaining))
+                if outcome.status in ("timeout", "crashed"):
+                    outcome.seconds = time.monotonic() - started
+                    self.removed[index] = outcome
+                    session.close()
+                    self.restarts += 1
+                    rerun = True
+                    break
+                records.append(CellRecord(index, outcome))
+            if not rerun:
+                self._session = session
+                self.records = records
+                return records
+
+    def session(self) -> Session:
+        """The live session; replays the good cells in a fresh child if the last one was lost."""
+        if self._session is None or not getattr(self._session, "alive", True):
+            self.restarts += 1
+            session = self.engine.start_session(self.limits)
+            for index, source in self.cells:
+                if index not in self.removed:
+                    session.run_cell(source, self.limits.cell_timeout)
+            self._session = session
+        return self._session
+
+    def lost(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        self._session = None
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None

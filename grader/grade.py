@@ -1,0 +1,167 @@
+"""Grade one submission: run its cells in the sandbox, run the checks in the judge, build the
+result. Everything that decides a score happens here, in the grader's process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import __version__
+from .bank.loader import schema
+from .bank.model import Bank
+from .execute import NotebookRun
+from .judge.grading import grade_questions
+from .judge.runner import RunOptions
+from .judge.student import Student
+from .sandbox.base import Engine, Limits
+from .submission import Submission
+
+
+class DeviceUnavailable(Exception):
+    """--device cuda on a machine without CUDA."""
+
+
+@dataclass
+class DevicePlan:
+    requested: str
+    devices: tuple[str, ...]
+    cuda_available: bool
+    skip_reason: dict[str, str]
+
+
+def plan_devices(requested: str) -> DevicePlan:
+    import torch
+
+    cuda = bool(torch.cuda.is_available())
+    if requested == "cuda" and not cuda:
+        raise DeviceUnavailable(
+            "--device cuda was asked for, but this machine has no usable CUDA device"
+        )
+    use_cuda = requested == "cuda" or (requested == "auto" and cuda)
+    reason = {}
+    if not use_cuda:
+        reason["cuda"] = (
+            "skipped: no CUDA device on this runner"
+            if not cuda
+            else "skipped: grading on the CPU only (--device cpu)"
+        )
+    return DevicePlan(requested, ("cpu", "cuda") if use_cuda else ("cpu",), cuda, reason)
+
+
+def grade_submission(
+    submission: Submission,
+    bank: Bank,
+    assignment: str,
+    engine: Engine,
+    limits: Limits | None = None,
+    devices: DevicePlan | None = None,
+) -> dict[str, Any]:
+    limits = limits or Limits()
+    devices = devices or plan_devices("auto")
+    started = time.perf_counter()
+    run = NotebookRun(engine, submission.code_cells, limits)
+    try:
+        records = run.execute()
+        executed = time.perf_counter()
+        student = Student(
+            run.session, limits.call_timeout, limits.max_message_bytes, on_session_lost=run.lost
+        )
+        options = RunOptions(devices=devices.devices, skip_reason=devices.skip_reason)
+        questions = grade_questions(
+            bank.assignment_questions(assignment), student, submission.sha256, options
+        )
+    finally:
+        run.close()
+    finished = time.perf_counter()
+    notes = []
+    if submission.nbformat_converted_from is not None:
+        notes.append(
+            f"the notebook was converted from nbformat {submission.nbformat_converted_from} to 4"
+        )
+    result = {
+        "schema_version": 1,
+        "grader_version": __version__,
+        "assignment": assignment,
+        "submission": str(submission.path),
+        "submission_sha256": submission.sha256,
+        "status": "graded",
+        "score": round(sum(q.score for q in questions), 6),
+        "max_score": round(sum(q.max_score for q in questions), 6),
+        "seed": submission.sha256,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "questions": [q.as_dict() for q in questions],
+        "cells": [r.as_dict() for r in records],
+        "engine": engine.name,
+        "devices": {
+            "requested": devices.requested,
+            "graded_on": list(devices.devices),
+            "cuda_available": devices.cuda_available,
+        },
+        "isolation": engine.isolation().as_dict(),
+        "timings": {
+            "total_s": round(finished - started, 4),
+            "execute_s": round(executed - started, 4),
+            "checks_s": round(finished - executed, 4),
+            "restarts": run.restarts,
+        },
+        "notes": notes,
+    }
+    return result
+
+
+def validate_result(result: dict[str, Any]) -> None:
+    jsonschema.validate(result, schema("result"))
+
+
+def make_engine(name: str, isolation: str = "auto", gpu: bool = False) -> Engine:
+    if name == "fork":
+        from .sandbox.forkengine import ForkEngine
+
+        return ForkEngine(isolation=isolation, gpu=gpu)
+    if name == "kernel":
+        from .sandbox.kernelengine import KernelEngine
+
+        return KernelEngine(isolation=isolation, gpu=gpu)
+    if name == "inprocess":
+        from .sandbox.inprocess import InProcessEngine
+
+        return InProcessEngine()
+    raise ValueError(f"unknown engine {name!r}")
+
+
+def summary_lines(result: dict[str, Any], bank: Bank) -> list[str]:
+    """A short human summary: per question score/max and what failed (never expected values)."""
+    lines = []
+    for question in result["questions"]:
+        title = (
+            bank.questions[question["id"]].title["en"] if question["id"] in bank.questions else ""
+        )
+        lines.append(
+            f"{question['id']:<20} {question['score']:g}/{question['max_score']:g}  {title}"
+        )
+        for check in question["checks"]:
+            if check["status"] in ("passed", "skipped"):
+                continue
+            message = check["message"].strip().splitlines()
+            first = message[0] if message else ""
+            lines.append(f"    ✗ {check['name']} [{check['status']}] {first}")
+    bad_cells = [c for c in result["cells"] if c["status"] != "ok"]
+    for cell in bad_cells:
+        error = cell["error"] or {}
+        lines.append(
+            f"cell {cell['index']}: {cell['status']}: {error.get('type', '')}: {str(error.get('message', ''))[:120]}"
+        )
+    lines.append(f"TOTAL {result['score']:g}/{result['max_score']:g}")
+    return lines
+
+
+def write_result(result: dict[str, Any], path: Path) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,342 @@
+"""The `fork` engine: one warm zygote per engine, one forked child per submission.
+
+Lifecycle (like nbclient's client: explicit, with a timeout at every wait):
+
+    engine = ForkEngine()            # starts the zygote lazily, on the first session
+    session = engine.start_session(limits)
+    session.run_cell(source, timeout)   # -> CellOutcome (timeout / crashed kill the child)
+    session.request(header, values, timeout)
+    session.close()                  # kills every process of the submission, wipes its scratch
+    engine.close()                   # stops the zygote
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from typing import Any
+
+from .base import (
+    CallTimeout,
+    CellOutcome,
+    Engine,
+    EngineUnavailable,
+    Isolation,
+    Limits,
+    SandboxCrashed,
+    Session,
+    cell_outcome_from_reply,
+)
+from .inside import codec, wire
+from .isolation import LaunchPlan, plan_launch
+
+ZYGOTE_START_TIMEOUT = 120.0
+CONTROL_TIMEOUT = 30.0
+DEFAULT_PRELOAD = ("IPython", "pandas", "otter")
+
+
+def recv_frame_before(sock: socket.socket, max_bytes: int, deadline: float) -> bytearray:
+    """One frame, or CallTimeout once `deadline` (time.monotonic) passes."""
+    import struct
+
+    def exact(count: int) -> bytearray:
+        buffer = bytearray(count)
+        view = memoryview(buffer)
+        got = 0
+        while got < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise CallTimeout("time limit reached")
+            sock.settimeout(remaining)
+            try:
+                n = sock.recv_into(view[got:], count - got)
+            except TimeoutError:
+                raise CallTimeout("time limit reached") from None
+            except OSError as exc:
+                raise SandboxCrashed(
+                    f"the connection to the student's process broke ({exc})"
+                ) from None
+            if n == 0:
+                raise SandboxCrashed("the student's process ended unexpectedly")
+            got += n
+        return buffer
+
+    (length,) = struct.unpack("<Q", exact(8))
+    if length > max_bytes:
+        raise SandboxCrashed(
+            f"the student's process sent {length} bytes, over the {max_bytes}-byte cap"
+        )
+    return exact(length)
+
+
+class ForkSession(Session):
+    def __init__(self, engine: ForkEngine, sock: socket.socket, pid: int, limits: Limits) -> None:
+        self.engine = engine
+        self.sock = sock
+        self.pid = pid
+        self.limits = limits
+        self.alive = True
+
+    def _exchange(self, payload: bytes, timeout: float) -> codec.Message:
+        if not self.alive:
+            raise SandboxCrashed("the student's process is no longer running")
+        try:
+            self.sock.settimeout(timeout)
+            wire.send_frame(self.sock, payload)
+            data = recv_frame_before(
+                self.sock, self.limits.max_message_bytes + 1024 * 1024, time.monotonic() + timeout
+            )
+        except (CallTimeout, SandboxCrashed):
+            self.kill()
+            raise
+        except OSError as exc:
+            self.kill()
+            raise SandboxCrashed(f"the connection to the student's process broke ({exc})") from None
+        try:
+            return codec.decode_message(data, self.limits.max_message_bytes)
+        except codec.DecodeError as exc:
+            self.kill()
+            raise SandboxCrashed(f"the student's process sent a malformed reply ({exc})") from None
+
+    def run_cell(self, source: str, timeout: float) -> CellOutcome:
+        try:
+            reply = self._exchange(
+                codec.encode_message({"op": "run_cell", "source": source}, {}), timeout
+            )
+        except CallTimeout:
+            return CellOutcome(
+                "timeout", {"type": "Timeout", "message": f"the cell ran longer than {timeout:g} s"}
+            )
+        except SandboxCrashed as exc:
+            return CellOutcome("crashed", {"type": "Crashed", "message": str(exc)})
+        return cell_outcome_from_reply(reply)
+
+    def request(
+        self, header: dict[str, Any], values: dict[str, Any], timeout: float
+    ) -> codec.Message:
+        try:
+            payload = codec.encode_message(header, values, self.limits.max_message_bytes)
+        except codec.EncodeError as exc:
+            raise ValueError(f"check arguments cannot be sent: {exc}") from None
+        return self._exchange(payload, timeout)
+
+    def kill(self) -> None:
+        if self.alive:
+            self.alive = False
+            self.engine.end_submission()
+            self.sock.close()
+
+    def close(self) -> None:
+        if self.alive:
+            try:
+                self.sock.settimeout(1.0)
+                wire.send_frame(self.sock, codec.encode_message({"op": "bye"}, {}))
+            except OSError:
+                pass
+        self.kill()
+
+
+class ForkEngine(Engine):
+    name = "fork"
+
+    def __init__(
+        self,
+        isolation: str = "auto",
+        preload: tuple[str, ...] = DEFAULT_PRELOAD,
+        gpu: bool = False,
+        scratch_mb: int = 256,
+    ) -> None:
+        if not hasattr(os, "fork"):
+            raise EngineUnavailable("the fork engine needs a POSIX system; use --engine kernel")
+        self.want_isolation = isolation
+        self.preload = preload
+        self.gpu = gpu
+        self.scratch_mb = scratch_mb
+        self.plan: LaunchPlan | None = None
+        self.process: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.info: dict[str, Any] = {}
+        self.zygote_starts = 0
+
+    # -- zygote lifecycle ----------------------------------------------------------------------
+
+    def _zygote_alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None and self.control is not None
+
+    def _start_zygote(self) -> None:
+        self._stop_zygote()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        options_placeholder = "{}"
+        plan = plan_launch(
+            "zygote",
+            [str(theirs.fileno()), options_placeholder],
+            want=self.want_isolation,
+            scratch_mb=self.scratch_mb,
+            gpu=self.gpu,
+        )
+        options = {
+            "preload": list(self.preload),
+            "scratch_root": plan.scratch_root,
+            "wipe": plan.wipe,
+            "kill_mode": plan.kill_mode,
+            "uid": plan.uid,
+            "gid": plan.uid,
+        }
+        plan.argv[-1] = json.dumps(options)
+        self.plan = plan
+        try:
+            self.process = subprocess.Popen(
+                plan.argv,
+                env=plan.env or {},
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise EngineUnavailable(f"cannot start the sandbox: {exc}") from None
+        finally:
+            theirs.close()
+        ours.settimeout(ZYGOTE_START_TIMEOUT)
+        try:
+            ready = ours.recv(65536)
+        except (TimeoutError, OSError):
+            ready = b""
+        if not ready:
+            stderr = b""
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            if self.process.poll() is not None and self.process.stderr is not None:
+                stderr = self.process.stderr.read()[-2000:]
+            self._stop_zygote()
+            raise EngineUnavailable(
+                f"the sandbox did not start: {stderr.decode(errors='replace').strip() or 'no answer'}"
+            )
+        self.info = json.loads(ready)
+        # The zygote's stderr is not read from now on: close our end so it can never block.
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+            self.process.stderr = None
+        self.control = ours
+        self.zygote_starts += 1
+
+    def _stop_zygote(self) -> None:
+        if self.control is not None:
+            try:
+                self.control.settimeout(2.0)
+                self.control.send(b'{"op": "exit"}')
+            except OSError:
+                pass
+            self.control.close()
+            self.control = None
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.process.wait(timeout=10)
+            if self.process.stderr is not None:
+                self.process.stderr.close()
+            self.process = None
+        if self.plan is not None:
+            if (
+                self.plan.kill_mode == "all"
+                and self.plan.isolation.mechanism == "none"
+                and self.plan.uid
+            ):
+                kill_uid(self.plan.uid)
+            if self.plan.host_scratch is not None:
+                shutil.rmtree(self.plan.host_scratch, ignore_errors=True)
+
+    def _control(self, message: dict[str, Any], fds: list[int] | None = None) -> dict[str, Any]:
+        assert self.control is not None
+        self.control.settimeout(CONTROL_TIMEOUT)
+        try:
+            if fds:
+                socket.send_fds(self.control, [json.dumps(message).encode()], fds)
+            else:
+                self.control.send(json.dumps(message).encode())
+            reply = self.control.recv(65536)
+        except OSError:
+            reply = b""
+        if not reply:
+            raise SandboxCrashed("the sandbox's zygote stopped")
+        return json.loads(reply)
+
+    # -- sessions ---------------------------------------------------------------------------------
+
+    def start_session(self, limits: Limits) -> Session:
+        for attempt in range(2):
+            if not self._zygote_alive():
+                self._start_zygote()
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                reply = self._control(
+                    {"op": "spawn", "limits": _limits_for_child(limits)}, [theirs.fileno()]
+                )
+            except SandboxCrashed:
+                ours.close()
+                self._stop_zygote()
+                if attempt:
+                    raise
+                continue
+            finally:
+                theirs.close()
+            return ForkSession(self, ours, int(reply["pid"]), limits)
+        raise SandboxCrashed("the sandbox could not start a child")
+
+    def end_submission(self) -> None:
+        """Kill every process of the current submission and wipe its files."""
+        if not self._zygote_alive():
+            self._stop_zygote()
+            return
+        try:
+            self._control({"op": "kill"})
+        except SandboxCrashed:
+            # A student process killed the zygote: start afresh (which also kills stragglers).
+            self._stop_zygote()
+
+    def isolation(self) -> Isolation:
+        if self.plan is None:
+            self._start_zygote()
+        assert self.plan is not None
+        return self.plan.isolation
+
+    def close(self) -> None:
+        self._stop_zygote()
+
+
+def _limits_for_child(limits: Limits) -> dict[str, Any]:
+    return {
+        "memory_mb": limits.memory_mb,
+        "max_processes": limits.max_processes,
+        "max_file_mb": limits.max_file_mb,
+        "max_open_files": limits.max_open_files,
+        "max_message_bytes": limits.max_message_bytes,
+        "cpu_seconds": int(limits.notebook_timeout) + 60,
+    }
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process of a dedicated uid (no-bwrap mode, as root), from a helper that has
+    dropped to that uid, so that kill(-1) reaches that uid's processes and nothing else."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            for _ in range(20):
+                os.kill(-1, signal.SIGKILL)
+        except BaseException:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)

@@ -1,0 +1,237 @@
+"""How a sandbox process is started: under bubblewrap when the machine allows, else plainly.
+
+With bubblewrap (run by root, which CI and course machines are) the sandbox gets new pid, net,
+ipc and uts namespaces, a root filesystem that holds only /usr, the Python installation, the
+sandbox's own code and private tmpfs mounts, and a scrubbed environment; the zygote then drops to
+a dedicated unprivileged uid with no-new-privs. Without bubblewrap the grader still grades, and
+the result's `isolation` lists exactly what was missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .base import Isolation
+
+INSIDE_DIR = Path(__file__).resolve().parent / "inside"
+SANDBOX_CODE = "/opt/d2l-grader"  # where the inside/ package is mounted in the sandbox
+SANDBOX_SCRATCH = "/sandbox"  # tmpfs: one folder per submission
+UID_BASE = 61000
+
+
+@dataclass
+class LaunchPlan:
+    argv: list[str]
+    env: dict[str, str]
+    isolation: Isolation
+    scratch_root: str
+    wipe: list[str] = field(default_factory=list)
+    kill_mode: str = "group"
+    uid: int | None = None
+    host_scratch: Path | None = None  # a host folder to delete at the end (no-bwrap mode)
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap")
+
+
+def bwrap_works() -> tuple[bool, str]:
+    """Can we start a bubblewrap sandbox here? (False, why) when not."""
+    path = bwrap_path()
+    if path is None:
+        return False, "bubblewrap is not installed (apt-get install bubblewrap)"
+    if os.geteuid() != 0:
+        return False, "the grader is not running as root, so it cannot switch to a dedicated uid"
+    try:
+        probe = subprocess.run(
+            [path, "--unshare-pid", "--unshare-net", "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+             "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "true"],
+            capture_output=True, timeout=20, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"bubblewrap could not start: {exc}"
+    if probe.returncode != 0:
+        return (
+            False,
+            f"bubblewrap could not start: {probe.stderr.decode(errors='replace').strip()[:200]}",
+        )
+    return True, ""
+
+
+def dedicated_uid() -> int:
+    """A uid used by no one else, one per zygote, so kill(-1) and RLIMIT_NPROC see only it."""
+    return UID_BASE + os.getpid() % 4000
+
+
+def _python_paths() -> list[str]:
+    """Folders the sandbox must see read-only to run this Python and its packages."""
+    paths = {
+        os.path.realpath(p)
+        for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)
+    }
+    paths.add(os.path.dirname(os.path.realpath(sys.executable)))
+    # The venv's python is a symlink: keep the path it is reached by, as well.
+    paths.add(os.path.dirname(os.path.abspath(sys.executable)))
+    return sorted(p for p in paths if not p.startswith("/usr"))
+
+
+def _traversable_by_others(path: str) -> bool:
+    current = Path(path)
+    for folder in [current, *current.parents]:
+        try:
+            if not folder.stat().st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _clean_env(python_path: str, home: str) -> dict[str, str]:
+    return {
+        "PATH": f"{os.path.dirname(os.path.abspath(sys.executable))}:/usr/local/bin:/usr/bin:/bin",
+        "PYTHONPATH": python_path,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "HOME": home,
+        "IPYTHONDIR": f"{home}/.ipython",
+        "MPLBACKEND": "Agg",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+    }
+
+
+def plan_launch(
+    module: str, args: list[str], *, want: str = "auto", scratch_mb: int = 256, gpu: bool = False
+) -> LaunchPlan:
+    """The command that starts `python -m inside.<module> ARGS` in a sandbox.
+
+    `want`: "bwrap" (fail if unavailable), "none" (no OS isolation), or "auto".
+    """
+    if want not in ("auto", "bwrap", "none"):
+        raise ValueError(want)
+    ok, why = bwrap_works() if want != "none" else (False, "isolation was turned off")
+    if want == "bwrap" and not ok:
+        raise RuntimeError(why)
+    python = os.path.abspath(sys.executable)
+    if ok:
+        return _bwrap_plan(python, module, args, scratch_mb, gpu)
+    return _plain_plan(python, module, args, why)
+
+
+def _bwrap_plan(
+    python: str, module: str, args: list[str], scratch_mb: int, gpu: bool
+) -> LaunchPlan:
+    uid = dedicated_uid()
+    size = str(scratch_mb * 1024 * 1024)
+    argv = [
+        bwrap_path() or "bwrap",
+        "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--new-session", "--clearenv",
+        "--hostname", "sandbox",
+        "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+        "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
+        "--proc", "/proc", "--dev", "/dev",
+        # Order matters: the tmpfs for /tmp comes before anything mounted below it.
+        "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+        "--perms", "1777", "--size", size, "--tmpfs", SANDBOX_SCRATCH,
+        "--perms", "1777", "--size", str(16 * 1024 * 1024), "--tmpfs", "/dev/shm",
+        "--perms", "0755", "--dir", "/etc",
+        "--perms", "0755", "--dir", "/opt",
+        "--perms", "0755", "--dir", SANDBOX_CODE,
+        "--ro-bind", str(INSIDE_DIR), f"{SANDBOX_CODE}/inside",
+    ]  # fmt: skip
+    # bwrap creates missing parent folders with mode 0700, which the sandbox uid could not
+    # traverse: create them world-readable first.
+    parents = sorted(
+        {str(a) for path in _python_paths() for a in Path(path).parents if str(a) != "/"}, key=len
+    )
+    for parent in parents:
+        argv += ["--perms", "0755", "--dir", parent]
+    for path in _python_paths():
+        argv += ["--ro-bind", path, path]
+    for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
+        if os.path.exists(etc):
+            argv += ["--ro-bind", etc, etc]
+    if gpu:
+        for node in sorted(Path("/dev").glob("nvidia*")):
+            argv += ["--dev-bind", str(node), str(node)]
+    env = _clean_env(SANDBOX_CODE, "/tmp/home")
+    for key, value in env.items():
+        argv += ["--setenv", key, value]
+    argv += ["--chdir", SANDBOX_SCRATCH, python, "-B", "-s", "-m", f"inside.{module}", *args]
+    isolation = Isolation(
+        mechanism="bwrap",
+        unprivileged_uid=True,
+        network_isolated=True,
+        private_filesystem=True,
+        private_tmp=True,
+        pid_namespace=True,
+        environment_scrubbed=True,
+        process_cleanup="all",
+        resource_limits=[
+            "wall time",
+            "address space",
+            "processes",
+            "file size",
+            "open files",
+            "output",
+            "scratch size",
+        ],
+    )
+    return LaunchPlan(
+        argv, {}, isolation, SANDBOX_SCRATCH, wipe=["/tmp", "/dev/shm"], kill_mode="all", uid=uid
+    )
+
+
+def _plain_plan(python: str, module: str, args: list[str], why: str) -> LaunchPlan:
+    import tempfile
+
+    # Dropping to a dedicated uid only works when that uid can read this Python installation.
+    root = os.geteuid() == 0 and all(_traversable_by_others(p) for p in _python_paths())
+    uid = dedicated_uid() if root else None
+    host_scratch = Path(tempfile.mkdtemp(prefix="d2l-grader-scratch-"))
+    if uid is not None:
+        os.chown(host_scratch, uid, uid)
+    os.chmod(host_scratch, 0o700)
+    env = _clean_env(str(INSIDE_DIR.parent), str(host_scratch / "home"))
+    missing = [
+        f"no OS sandbox: {why}",
+        "network access",
+        "private filesystem",
+        "private /tmp",
+        "pid namespace",
+    ]
+    if not root:
+        missing.append(
+            "dedicated unprivileged uid (not root, or Python is not readable by other users)"
+        )
+        missing.append(
+            "complete process cleanup (daemons that leave the process group can survive)"
+        )
+    isolation = Isolation(
+        mechanism="none",
+        unprivileged_uid=root,
+        environment_scrubbed=True,
+        process_cleanup="all" if root else "process-group",
+        resource_limits=["wall time", "address space", "file size", "open files", "output"]
+        + (["processes"] if root else []),
+        missing=missing,
+    )
+    argv = [python, "-B", "-s", "-m", f"inside.{module}", *args]
+    return LaunchPlan(
+        argv,
+        env,
+        isolation,
+        str(host_scratch / "s"),
+        kill_mode="all" if root else "group",
+        uid=uid,
+        host_scratch=host_scratch,
+    )

@@ -1,0 +1,100 @@
+"""Read a submitted notebook into (cell index, source) pairs, or say in one line why not."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+
+
+class NotebookProblem(Exception):
+    """The file is not a usable notebook. The message is one line, for the student."""
+
+
+@dataclass
+class Submission:
+    path: Path
+    sha256: str
+    code_cells: list[tuple[int, str]]  # (index among ALL cells, markdown counted; source)
+    cell_count: int
+    nbformat_converted_from: int | None = None
+
+
+def load_submission(path: Path) -> Submission:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotebookProblem(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise NotebookProblem(f"{path}: is a folder, not a notebook") from None
+    except OSError as exc:
+        raise NotebookProblem(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_submission(data, path)
+
+
+def parse_submission(data: bytes, path: Path) -> Submission:
+    sha = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise NotebookProblem(f"{path}: the file is empty; submit the .ipynb saved from Jupyter")
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise NotebookProblem(
+            f"{path}: the file is larger than {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MB; clear the outputs and submit again"
+        )
+    if b"\x00" in data[:4096]:
+        raise NotebookProblem(
+            f"{path}: this is a binary file, not a notebook (.ipynb is JSON text)"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotebookProblem(
+            f"{path}: not UTF-8 text (invalid byte at position {exc.start}); save the notebook from Jupyter again"
+        ) from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = "the file looks truncated" if exc.pos >= len(text) - 2 else "the JSON is malformed"
+        raise NotebookProblem(
+            f"{path}: not a notebook: {hint} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("nbformat"), int):
+        raise NotebookProblem(
+            f"{path}: this JSON file is not a Jupyter notebook (no nbformat field)"
+        )
+    original = raw["nbformat"]
+    if original < 3:
+        raise NotebookProblem(
+            f"{path}: notebook format {original} is too old; open and save it in a current Jupyter"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises many types for malformed input
+        raise NotebookProblem(
+            f"{path}: not a readable notebook ({type(exc).__name__}: {str(exc)[:120]})"
+        ) from None
+    cells = notebook.get("cells")
+    if not isinstance(cells, list) or not cells:
+        raise NotebookProblem(f"{path}: the notebook has no cells")
+    code_cells = []
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(str(s) for s in source)
+        code_cells.append((index, str(source)))
+    return Submission(
+        path=path,
+        sha256=sha,
+        code_cells=code_cells,
+        cell_count=len(cells),
+        nbformat_converted_from=original if original != 4 else None,
+    )
