@@ -1,17 +1,81 @@
-"""`grader demo`: the main job on built-in sample data, for a first look and for the README."""
+"""`grader demo`: the main job on built-in sample data, for a first look and for the README.
+
+It validates the bank, rebuilds the templates, writes a handful of sample submissions made from
+the bank (a full solution, an untouched template, solutions with typical mistakes, a student
+who tries to fool the grader, a file that is not a notebook) and grades them all with the warm
+fork engine, printing one line per submission and the per-question report of one of them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import tempfile
+from pathlib import Path
 
+import nbformat
 from rich.console import Console
 from rich.table import Table
 
 from .assign import write_assignment
 from .bank.loader import load_bank
 from .bank.verify import verify_question
+from .grade import grade_submission, plan_devices, summary_lines, validate_result
+from .sandbox.base import Limits
+from .sandbox.forkengine import ForkEngine
+from .submission import NotebookProblem, load_submission
 
 DEMO_ASSIGNMENT = "preliminaries-core"
+
+CHEATER = """import torch
+torch.allclose = lambda *a, **k: True
+torch.Tensor.__eq__ = lambda self, other: True
+print("grid results: All test cases passed!")
+
+class Anything:
+    def __eq__(self, other):
+        return True
+
+def make_grid(rows, cols):
+    return Anything()
+"""
+
+
+def write_samples(bank, folder: Path) -> list[Path]:
+    solution = bank.solutions_dir / f"{DEMO_ASSIGNMENT}.ipynb"
+    template = bank.root.parent / "student_templates" / f"{DEMO_ASSIGNMENT}.zh.ipynb"
+    samples = {"alice-full-marks": solution, "bob-untouched-template": template}
+    mistakes = {
+        "carol-typical-mistakes": ["grid", "normalize-rows", "two-losses"],
+        "dan-more-mistakes": ["concat", "sgd-step", "vector-norms", "detach"],
+    }
+    paths = []
+    for name, source in samples.items():
+        path = folder / f"{name}.ipynb"
+        path.write_bytes(source.read_bytes())
+        paths.append(path)
+    for name, ids in mistakes.items():
+        nb = nbformat.read(solution, 4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("d2l_grader", {})
+            if meta.get("role") == "answer" and meta["question"] in ids:
+                cell.source = bank.questions[meta["question"]].mutants[0].code
+        path = folder / f"{name}.ipynb"
+        nbformat.write(nb, path)
+        paths.append(path)
+    nb = nbformat.read(template, 4)
+    for cell in nb.cells:
+        if (
+            cell.metadata.get("d2l_grader", {}).get("question") == "grid"
+            and cell.metadata["d2l_grader"].get("role") == "answer"
+        ):
+            cell.source = CHEATER
+    nbformat.write(nb, folder / "eve-tries-to-cheat.ipynb")
+    paths.append(folder / "eve-tries-to-cheat.ipynb")
+    (folder / "frank-not-a-notebook.ipynb").write_text(
+        '{"cells": [ {"cell_type": "code", "sou', encoding="utf-8"
+    )
+    paths.append(folder / "frank-not-a-notebook.ipynb")
+    return paths
 
 
 def run_demo(args: argparse.Namespace, console: Console) -> int:
@@ -23,23 +87,39 @@ def run_demo(args: argparse.Namespace, console: Console) -> int:
             console.print(f"[red]error[/red] {problem}")
         return 1
     console.print(
-        f"[green]bank OK[/green]: {len(bank.questions)} questions, every reference passes, every mutant is caught"
+        f"[green]bank OK[/green]: {len(bank.questions)} questions; every reference passes, every mutant is caught"
     )
     for path in write_assignment(bank, DEMO_ASSIGNMENT):
         console.print(f"wrote {path}")
-    table = Table(title=f"Catalogue of {DEMO_ASSIGNMENT}")
-    for column in ("#", "id", "topic", "difficulty", "points", "title", "标题", "mutants"):
+    table = Table(title=f"Sample submissions graded on {DEMO_ASSIGNMENT}")
+    for column in ("submission", "score", "cells with errors", "time", "isolation"):
         table.add_column(column)
-    for number, q in enumerate(bank.assignment_questions(DEMO_ASSIGNMENT), start=1):
-        table.add_row(
-            str(number),
-            q.id,
-            q.topic,
-            "★" * q.difficulty,
-            f"{q.points:g}",
-            q.title["en"],
-            q.title["zh"],
-            str(len(q.mutants)),
-        )
+    report = None
+    with tempfile.TemporaryDirectory() as tmp, ForkEngine() as engine:
+        for path in write_samples(bank, Path(tmp)):
+            try:
+                submission = load_submission(path)
+            except NotebookProblem as exc:
+                table.add_row(path.stem, "not graded", str(exc).split(": ", 1)[-1], "", "")
+                continue
+            result = grade_submission(
+                submission, bank, DEMO_ASSIGNMENT, engine, Limits(), plan_devices("auto")
+            )
+            validate_result(result)
+            errors = sum(1 for c in result["cells"] if c["status"] != "ok")
+            table.add_row(
+                path.stem,
+                f"{result['score']:g}/{result['max_score']:g}",
+                str(errors),
+                f"{result['timings']['total_s'] * 1000:.0f} ms",
+                result["isolation"]["mechanism"]
+                + ("" if result["isolation"]["full"] else " (partial)"),
+            )
+            if path.stem.startswith("carol"):
+                report = result
     console.print(table)
+    if report is not None:
+        console.print("\nReport for carol-typical-mistakes:")
+        for line in summary_lines(report, bank):
+            console.print(line, markup=False)
     return 0

@@ -23,3 +23,34 @@ def bank_copy(tmp_path):
     shutil.copytree(ROOT / "bank", tmp_path / "bank")
     shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
     return tmp_path / "bank"
+
+
+@pytest.fixture(scope="session")
+def fork_engine():
+    from grader.sandbox.forkengine import ForkEngine
+
+    engine = ForkEngine()
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def grade(bank, fork_engine):
+    """grade(path, engine=None, **limits) -> result dict (validated against the schema)."""
+    from grader.grade import grade_submission, plan_devices, validate_result
+    from grader.sandbox.base import Limits
+    from grader.submission import load_submission
+
+    def run(path, engine=None, assignment="preliminaries-core", **limits):
+        result = grade_submission(
+            load_submission(Path(path)),
+            bank,
+            assignment,
+            engine or fork_engine,
+            Limits(**limits),
+            plan_devices("cpu"),
+        )
+        validate_result(result)
+        return result
+
+    return run

@@ -214,3 +214,13 @@ def test_validate_command_names_file_and_field_without_traceback(bank_copy, caps
     err = capsys.readouterr().err
     assert "grid/question.yaml: difficulty:" in err
     assert "Traceback" not in err
+
+
+def test_names_defined_twice_are_reported(bank_copy):
+    _edit(
+        bank_copy / "linear-algebra/sum-shapes/question.yaml",
+        "  - name: SUM_SHAPES\n",
+        "  - name: make_grid\n",
+    )
+    problems = _problems(bank_copy)
+    assert any("defines.0: the name 'make_grid' is also defined by question" in p for p in problems)

@@ -130,6 +130,21 @@ def load_bank(
             continue
         questions[question.id] = question
 
+    # Questions of an assignment share one notebook namespace: a name defined by two questions
+    # would let the later cell overwrite the earlier answer.
+    owners: dict[str, str] = {}
+    for question in questions.values():
+        for index, defined in enumerate(question.defines):
+            other = owners.setdefault(defined.name, question.id)
+            if other != question.id:
+                problems.append(
+                    BankProblem(
+                        _rel(question.question_file, root),
+                        f"defines.{index}",
+                        f"the name {defined.name!r} is also defined by question {other!r}; names must be unique across the bank",
+                    )
+                )
+
     assignments: dict[str, Assignment] = {}
     for file in sorted((root / "assignments").glob("*.yaml")):
         data = _read_yaml(file, root, problems)

@@ -115,6 +115,10 @@ def check_equal(actual: Any, expected: Any, what: str = "the result") -> None:
         and type(actual) is not bool
         and type(expected) is not bool
     ):
+        if expected is None or isinstance(expected, bool):
+            raise CheckFailed(
+                f"{what} is not correct."
+            )  # naming the type would give the answer away
         raise CheckFailed(
             f"{what} should be a {type(expected).__name__}, but it is {describe_type(actual)}."
         )

@@ -37,7 +37,13 @@ from .isolation import LaunchPlan, plan_launch
 
 ZYGOTE_START_TIMEOUT = 120.0
 CONTROL_TIMEOUT = 30.0
-DEFAULT_PRELOAD = ("IPython", "pandas", "otter")
+DEFAULT_PRELOAD = (
+    "IPython",
+    "pandas",
+    "otter",
+    "matplotlib.pyplot",
+    "matplotlib_inline.backend_inline",
+)
 
 
 def recv_frame_before(sock: socket.socket, max_bytes: int, deadline: float) -> bytearray:

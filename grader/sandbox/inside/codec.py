@@ -42,7 +42,7 @@ _device_type = torch.device
 _ndarray = np.ndarray
 _detach = torch.Tensor.detach
 _to = torch.Tensor.to
-_contiguous = torch.Tensor.contiguous
+_clone = torch.Tensor.clone
 _reshape = torch.Tensor.reshape
 _view = torch.Tensor.view
 _numpy = torch.Tensor.numpy
@@ -172,6 +172,9 @@ class Encoder:
             return [self.encode(v, depth + 1) for v in value]
         if t is tuple:
             return {"$tuple": [self.encode(v, depth + 1) for v in value]}
+        if t.__module__ == "torch.return_types" and _isinstance(value, tuple):
+            # values, indices = X.max(dim=1): a structseq, sent as a plain tuple
+            return {"$tuple": [self.encode(v, depth + 1) for v in tuple.__iter__(value)]}
         if t is _Size:
             return {"$size": [int(v) for v in value]}
         if t is dict:
@@ -214,7 +217,9 @@ class Encoder:
             if tensor.device.type == "meta":  # shape, dtype and device only: no data exists
                 raw = b""
             else:
-                cpu = _contiguous(_to(_detach(tensor), "cpu"))
+                # clone(contiguous_format), not contiguous(): a 1-element view with a stride
+                # counts as contiguous but cannot be viewed as bytes.
+                cpu = _clone(_to(_detach(tensor), "cpu"), memory_format=torch.contiguous_format)
                 raw = (
                     _numpy(_view(_reshape(cpu, (-1,)), torch.uint8)).tobytes()
                     if cpu.numel()
@@ -241,8 +246,8 @@ class Encoder:
         return {"$tensor": info}
 
     def _storage_origin(self, tensor: torch.Tensor) -> str | None:
-        if not self.tensor_paths:
-            return None
+        if not self.tensor_paths or tensor.device.type == "meta":
+            return None  # every meta tensor has storage pointer 0: sharing means nothing there
         if self._storage_paths is None:
             self._storage_paths = {}
             for path, original in self.tensor_paths.values():

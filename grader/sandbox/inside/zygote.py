@@ -46,6 +46,10 @@ def _preload(options: dict) -> dict:
     import torch
 
     torch.set_num_threads(1)
+    # Warm the code paths every child would otherwise pay for on first use (the meta device
+    # costs about a second the first time).
+    torch.zeros_like(torch.empty(2, device="meta"))
+    (torch.ones(2, requires_grad=True) * 2).sum().backward()
     loaded = ["torch", "numpy"]
     for name in options.get("preload", []):
         try:
@@ -59,8 +63,12 @@ def _preload(options: dict) -> dict:
 def _make_shell():
     from IPython.core.interactiveshell import InteractiveShell
 
+    class SandboxShell(InteractiveShell):
+        def enable_gui(self, gui=None):
+            """`%matplotlib inline` needs no GUI event loop (as in ipykernel)."""
+
     # No history database, no colours: the shell only runs cells.
-    shell = InteractiveShell.instance(colors="nocolor")
+    shell = SandboxShell.instance(colors="nocolor")
     shell.history_manager.enabled = False
     return shell
 

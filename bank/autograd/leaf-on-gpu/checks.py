@@ -1,0 +1,51 @@
+import warnings
+
+import torch
+
+from grader.judge import CheckFailed, describe_type, points
+
+# The options of the prompt, with the GPU written as `dev`.
+OPTIONS = {
+    "A": "w = torch.zeros(3, requires_grad=True).to(dev)",
+    "B": "w = torch.zeros(3, device=dev, requires_grad=True)",
+    "C": "w = torch.zeros(3).to(dev).requires_grad_()",
+    "D": "w = torch.randn(3, device=dev, requires_grad=True) * 0.01",
+    "E": "w = torch.nn.Parameter(torch.zeros(3).to(dev))",
+}
+
+
+def gets_gradient(statement, dev):
+    scope = {"torch": torch, "dev": dev}
+    exec(statement, scope)
+    w = scope["w"]
+    if w.device.type == "meta":
+        # Meta tensors hold no data, so no backward pass: .grad is filled exactly for the
+        # leaves that require grad.
+        return w.is_leaf and w.requires_grad
+    (w * 2).sum().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reading .grad of a non-leaf warns
+        return w.grad is not None
+
+
+def letter_set(value, letters):
+    if type(value) not in (set, frozenset):
+        raise CheckFailed(
+            f"LEAF_ON_GPU_ANSWER should be a set of letters, but it is {describe_type(value)}."
+        )
+    if not all(type(v) is str and v.strip().upper() in letters for v in value):
+        raise CheckFailed(
+            f"LEAF_ON_GPU_ANSWER should only hold letters among {', '.join(sorted(letters))}."
+        )
+    return {v.strip().upper() for v in value}
+
+
+@points(1)
+def test_answer(student, device):
+    """exactly the options that give a leaf on the GPU (worked out on CUDA, or on the meta device standing in for it)"""
+    answer = letter_set(student.value("LEAF_ON_GPU_ANSWER"), set(OPTIONS))
+    # A CPU runner has no GPU: the meta device is not the CPU either, so it behaves the same way.
+    dev = "meta" if device == "cpu" else device
+    expected = {letter for letter, statement in OPTIONS.items() if gets_gradient(statement, dev)}
+    if answer != expected:
+        raise CheckFailed("LEAF_ON_GPU_ANSWER is not the right set of options.")

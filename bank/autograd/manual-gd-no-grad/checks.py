@@ -1,0 +1,58 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_tensor, check_unchanged, points, remote_info
+
+
+def reference(X, y, lr, steps):
+    w = torch.zeros(X.shape[1], requires_grad=True)
+    for _ in range(steps):
+        loss = ((X @ w - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+            w.grad.zero_()
+    return w.detach()
+
+
+def problem(rng, n, d):
+    X = torch.randn(n, d, generator=rng)
+    w_true = torch.randn(d, generator=rng)
+    y = X @ w_true + 0.1 * torch.randn(n, generator=rng)
+    return X, y
+
+
+@points(1.5)
+@pytest.mark.parametrize("n, d, lr, steps", [(20, 3, 0.05, 10), (8, 5, 0.1, 25)])
+def test_weights(student, rng, n, d, lr, steps):
+    """w after the given number of gradient-descent steps"""
+    X, y = problem(rng, n, d)
+    check_tensor(
+        student.fit_linear(X, y, lr, steps),
+        reference(X, y, lr, steps),
+        f"fit_linear(X, y, {lr}, {steps}) for X of shape ({n}, {d})",
+        rtol=1e-4,
+        atol=1e-5,
+        check_device=False,
+    )
+
+
+@points(1)
+def test_detached_and_inputs_unchanged(student, rng):
+    """correct, w does not require grad, and X and y are left unchanged"""
+    X, y = problem(rng, 12, 4)
+    call = student.call("fit_linear", X, y, 0.05, 5)
+    w = call.unwrap()
+    check_tensor(
+        w,
+        reference(X, y, 0.05, 5),
+        "fit_linear(X, y, 0.05, 5)",
+        rtol=1e-4,
+        atol=1e-5,
+        check_device=False,
+    )
+    info = remote_info(w)
+    if (info is not None and info.requires_grad) or w.requires_grad:
+        raise CheckFailed("the returned w still requires grad; return w.detach().")
+    check_unchanged(call.input_after(0), X, "X")
+    check_unchanged(call.input_after(1), y, "y")

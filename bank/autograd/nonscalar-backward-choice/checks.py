@@ -1,0 +1,41 @@
+import torch
+
+from grader.judge import CheckFailed, points
+
+LINES = {
+    "A": lambda y: y.backward(),
+    "B": lambda y: y.sum().backward(),
+    "C": lambda y: y.backward(torch.ones(4)),
+    "D": lambda y: y.backward(torch.ones(1)),
+    "E": lambda y: y.mean().backward(),
+    "F": lambda y: y.backward(gradient=torch.tensor([1.0, 0.0, 0.0, 1.0])),
+}
+
+
+def failing_lines():
+    out = set()
+    for letter, line in LINES.items():
+        x = torch.arange(4.0, requires_grad=True)
+        y = x * x
+        try:
+            line(y)
+        except Exception:
+            out.add(letter)
+    return out
+
+
+@points(3)
+def test_answer(student):
+    """exactly the lines that raise an error"""
+    value = student.value("FAILING_BACKWARD_LINES")
+    if type(value) not in (set, frozenset):
+        raise CheckFailed('FAILING_BACKWARD_LINES should be a set of letters, such as {"B", "E"}.')
+    if not all(type(v) is str for v in value):
+        raise CheckFailed("FAILING_BACKWARD_LINES should contain letters (strings) only.")
+    letters = {v.strip().upper() for v in value}
+    if not letters <= set(LINES):
+        raise CheckFailed(
+            "FAILING_BACKWARD_LINES contains something that is not one of the letters A to F."
+        )
+    if letters != failing_lines():
+        raise CheckFailed("FAILING_BACKWARD_LINES is not the set of lines that raise an error.")

@@ -1,0 +1,56 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_tensor, points, remote_info
+
+
+def check_pair(out, x):
+    if type(out) not in (tuple, list) or len(out) != 2:
+        raise CheckFailed("xtx_value_and_grad(x) should return a pair (y, g).")
+    y, g = out
+    xf = x.to(torch.float32)
+    check_tensor(y, 2 * torch.dot(xf, xf), "y", rtol=1e-5, atol=1e-4, check_device=False)
+    check_tensor(g, 4 * xf, "the gradient g", rtol=1e-5, atol=1e-5, check_device=False)
+
+
+@points(1)
+@pytest.mark.parametrize("n", [3, 6])
+def test_float_input(student, rng, n):
+    """y and its gradient 4x for a float32 x"""
+    x = torch.randn(n, generator=rng)
+    check_pair(student.xtx_value_and_grad(x), x)
+
+
+@points(1.5)
+@pytest.mark.parametrize("n", [4, 7])
+def test_integer_input(student, rng, n):
+    """an int64 x is converted to float32 before requires_grad_()"""
+    x = torch.randint(-5, 6, (n,), generator=rng)
+    check_pair(student.xtx_value_and_grad(x), x)
+
+
+@points(1)
+def test_y_detached(student, rng):
+    """correct, and y is detached from the graph (it does not require grad)"""
+    x = torch.randn(4, generator=rng)
+    out = student.xtx_value_and_grad(x)
+    check_pair(out, x)
+    info = remote_info(out[0])
+    if (info is not None and info.requires_grad) or out[0].requires_grad:
+        raise CheckFailed("y still requires grad; return y.detach().")
+
+
+@points(1)
+def test_caller_x_unchanged(student, rng):
+    """correct, and the caller's x keeps its values, has no gradient and does not require grad"""
+    x = torch.randn(5, generator=rng)
+    call = student.call("xtx_value_and_grad", x)
+    check_pair(call.unwrap(), x)
+    after = call.input_after(0)
+    info = remote_info(after)
+    if not torch.equal(after.detach(), x):
+        raise CheckFailed("the values of the caller's x were changed.")
+    if info is not None and (info.requires_grad or info.grad is not None):
+        raise CheckFailed(
+            "the caller's x now requires grad or holds a .grad; work on a detached copy."
+        )

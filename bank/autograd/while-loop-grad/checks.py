@@ -1,0 +1,61 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_tensor, points, remote_info
+
+
+def reference(x, limit):
+    x = x.detach().clone().requires_grad_(True)
+    y = x
+    while y < limit:
+        y = y * x
+    y.backward()
+    return y.detach(), x.grad
+
+
+def check_pair(out, x, limit):
+    if type(out) not in (tuple, list) or len(out) != 2:
+        raise CheckFailed("power_until(x, limit) should return a pair (y, g).")
+    y, g = out
+    want_y, want_g = reference(x, limit)
+    rtol = 1e-5 if x.dtype == torch.float32 else 1e-12
+    check_tensor(
+        y.detach() if type(y) is torch.Tensor else y,
+        want_y,
+        "y",
+        rtol=rtol,
+        atol=0,
+        check_device=False,
+    )
+    check_tensor(g, want_g, "g", rtol=rtol, atol=0, check_device=False)
+
+
+@points(1)
+@pytest.mark.parametrize("limit", [10.0, 100.0, 1000.0])
+def test_loop(student, rng, limit):
+    """y and dy/dx after the loop, for a random x > 1"""
+    x = torch.empty(()).uniform_(1.2, 3.0, generator=rng)
+    check_pair(student.power_until(x, limit), x, limit)
+
+
+@points(1)
+def test_loop_not_run(student, rng):
+    """when x ≥ limit the loop does not run: y = x and dy/dx = 1"""
+    x = torch.empty((), dtype=torch.float64).uniform_(5.0, 9.0, generator=rng)
+    check_pair(student.power_until(x, 4.0), x, 4.0)
+
+
+@points(1)
+def test_float64_and_unchanged(student, rng):
+    """float64 is kept, and the caller's x keeps its value and gets no gradient"""
+    x = torch.empty((), dtype=torch.float64).uniform_(1.2, 3.0, generator=rng)
+    call = student.call("power_until", x, 500.0)
+    check_pair(call.unwrap(), x, 500.0)
+    after = call.input_after(0)
+    info = remote_info(after)
+    if not torch.equal(after.detach(), x):
+        raise CheckFailed("the value of the caller's x was changed.")
+    if info is not None and (info.requires_grad or info.grad is not None):
+        raise CheckFailed(
+            "the caller's x now requires grad or holds a .grad; work on a detached copy."
+        )

@@ -1,0 +1,53 @@
+import torch
+
+from grader.judge import CheckFailed, points
+
+LETTERS = set("ABCDEFG")
+
+
+def close(a, b):
+    return a.shape == b.shape and torch.allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def grad(f, x):
+    x = x.clone().requires_grad_(True)
+    f(x).backward()
+    return x.grad
+
+
+def true_statements():
+    """Evaluate each statement numerically (autograd) on random data with n ≠ m."""
+    g = torch.Generator().manual_seed(0)
+    n, m = 4, 3
+    x, a = torch.randn(n, generator=g), torch.randn(n, generator=g)
+    A, B = torch.randn(m, n, generator=g), torch.randn(n, n, generator=g)
+    # ∇ₓ(Ax) in d2l's layout: row i of the n x m matrix is ∂(Ax)/∂xᵢ.
+    jac = torch.autograd.functional.jacobian(lambda x: A @ x, x)  # m x n (numerator layout)
+    norm = x.norm()
+    truth = {
+        "A": close(grad(lambda x: a @ x, x), a),
+        "B": close(grad(lambda x: x @ a, x), a.reshape(1, n)),
+        "C": close(grad(lambda x: (x * x).sum(), x), 2 * x),
+        "D": close(grad(lambda x: x.norm(), x), x / norm**2),
+        "E": close(jac.T, A.T),
+        "F": close(grad(lambda x: x @ B @ x, x), 2 * B @ x),
+        "G": close(grad(lambda x: x.norm(), x), x / norm),
+    }
+    return {letter for letter, ok in truth.items() if ok}
+
+
+@points(3)
+def test_answer(student):
+    """exactly the true statements"""
+    value = student.value("TRUE_GRADIENT_RULES")
+    if type(value) not in (set, frozenset):
+        raise CheckFailed('TRUE_GRADIENT_RULES should be a set of letters, such as {"B", "D"}.')
+    if not all(type(v) is str for v in value):
+        raise CheckFailed("TRUE_GRADIENT_RULES should contain letters (strings) only.")
+    letters = {v.strip().upper() for v in value}
+    if not letters <= LETTERS:
+        raise CheckFailed(
+            "TRUE_GRADIENT_RULES contains something that is not one of the letters A to G."
+        )
+    if letters != true_statements():
+        raise CheckFailed("TRUE_GRADIENT_RULES is not the set of true statements.")

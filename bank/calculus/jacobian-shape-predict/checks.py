@@ -1,0 +1,29 @@
+import pytest
+import torch
+from torch.autograd.functional import jacobian
+
+from grader.judge import CheckFailed, check_equal, points
+
+
+def expected_shapes():
+    # Only the shapes matter, so zeros will do.
+    A, x = torch.zeros(4, 3), torch.zeros(3)
+    X, W = torch.zeros(2, 3), torch.zeros(3, 5)
+    J1 = jacobian(lambda x: A @ x, x)
+    J2 = jacobian(lambda W: X @ W, W)
+    return tuple(J1.shape), tuple(J2.shape)
+
+
+def predicted(student):
+    value = student.value("JACOBIAN_SHAPES")
+    if type(value) not in (tuple, list) or len(value) != 2:
+        raise CheckFailed("JACOBIAN_SHAPES should be a pair of shapes.")
+    return [tuple(s) if type(s) in (torch.Size, list) else s for s in value]
+
+
+@points(1)
+@pytest.mark.parametrize("index", [0, 1], ids=["J1", "J2"])
+def test_shape(student, index):
+    """the shape torch.autograd.functional.jacobian returns"""
+    name = ("J1", "J2")[index]
+    check_equal(predicted(student)[index], expected_shapes()[index], f"the shape of {name}")

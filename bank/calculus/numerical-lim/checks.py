@@ -1,0 +1,23 @@
+import pytest
+import torch
+
+from grader.judge import check_close, points
+
+
+def f(x):
+    return 3 * x**2 - 4 * x
+
+
+@points(1)
+@pytest.mark.parametrize("h", [0.1, -0.05, 0.01, 1e-4])
+def test_quotient(student, rng, h):
+    """the forward difference quotient (f(x + h) − f(x)) / h, in double precision"""
+    x = float(torch.empty((), dtype=torch.float64).uniform_(-3, 3, generator=rng))
+    expected = (f(x + h) - f(x)) / h
+    check_close(
+        student.numerical_lim(x, h),
+        expected,
+        f"numerical_lim(x, {h}) for a random x",
+        rtol=1e-9,
+        atol=1e-8,
+    )

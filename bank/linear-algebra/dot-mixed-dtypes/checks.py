@@ -1,0 +1,50 @@
+import pytest
+import torch
+
+from grader.judge import check_tensor, check_unchanged, points
+
+
+def vector(rng, n, dtype):
+    if dtype == torch.int64:
+        return torch.randint(-9, 10, (n,), generator=rng)
+    return torch.randn(n, generator=rng)
+
+
+def expected(x, y):
+    return torch.dot(x.double(), y.double()).float()
+
+
+CASES = [
+    (torch.float32, torch.float32),
+    (torch.int64, torch.float32),
+    (torch.float32, torch.int64),
+    (torch.int64, torch.int64),
+]
+
+
+@points(1)
+@pytest.mark.parametrize(
+    "dtype_x, dtype_y", CASES, ids=["float-float", "int-float", "float-int", "int-int"]
+)
+def test_dtypes(student, rng, dtype_x, dtype_y):
+    """xᵀy as a 0-d float32 tensor for every mix of float32 and int64"""
+    x, y = vector(rng, 6, dtype_x), vector(rng, 6, dtype_y)
+    check_tensor(
+        student.dot_product(x, y),
+        expected(x, y),
+        f"dot_product(x, y) for {dtype_x} x and {dtype_y} y",
+        rtol=1e-5,
+        atol=1e-5,
+    )
+
+
+@points(1)
+def test_length_one_and_inputs_unchanged(student, rng):
+    """vectors of length 1, left unchanged"""
+    x, y = vector(rng, 1, torch.float32), vector(rng, 1, torch.int64)
+    call = student.call("dot_product", x, y)
+    check_tensor(
+        call.unwrap(), expected(x, y), "dot_product(x, y) for vectors of length 1", atol=1e-5
+    )
+    check_unchanged(call.input_after(0), x, "x")
+    check_unchanged(call.input_after(1), y, "y")

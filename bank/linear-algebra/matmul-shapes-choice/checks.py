@@ -1,0 +1,53 @@
+import torch
+
+from grader.judge import CheckFailed, points
+
+EXPRESSIONS = {
+    "A": lambda M, N, v: torch.mm(M, N),
+    "B": lambda M, N, v: torch.mm(N, M),
+    "C": lambda M, N, v: torch.mv(M, v),
+    "D": lambda M, N, v: torch.mv(N, v),
+    "E": lambda M, N, v: M @ v,
+    "F": lambda M, N, v: torch.mm(M, v),
+    "G": lambda M, N, v: M * N,
+    "H": lambda M, N, v: torch.mm(N.T, M.T),
+}
+
+
+def operands():
+    return torch.ones(2, 3), torch.ones(3, 4), torch.ones(3)
+
+
+def runs(letter):
+    try:
+        EXPRESSIONS[letter](*operands())
+    except RuntimeError:
+        return False
+    return True
+
+
+@points(2)
+def test_answer(student):
+    """PRODUCTS_THAT_RUN is the set of the letters of exactly the expressions that run"""
+    value = student.value("PRODUCTS_THAT_RUN")
+    if type(value) not in (set, frozenset) or not all(type(v) is str for v in value):
+        raise CheckFailed('PRODUCTS_THAT_RUN should be a set of letters, for example {"A", "C"}.')
+    letters = {v.strip().upper() for v in value}
+    if not letters <= set(EXPRESSIONS):
+        raise CheckFailed("PRODUCTS_THAT_RUN should only contain the letters A to H.")
+    if letters != {letter for letter in EXPRESSIONS if runs(letter)}:
+        raise CheckFailed(
+            "PRODUCTS_THAT_RUN is not correct: compare the inner sizes of each product."
+        )
+
+
+@points(1)
+def test_shape_h(student):
+    """SHAPE_OF_H is the shape of torch.mm(N.T, M.T)"""
+    value = student.value("SHAPE_OF_H")
+    if type(value) is torch.Size or type(value) is list:
+        value = tuple(value)
+    if type(value) is not tuple or not all(type(v) is int for v in value):
+        raise CheckFailed("SHAPE_OF_H should be a shape, a tuple of ints.")
+    if value != tuple(EXPRESSIONS["H"](*operands()).shape):
+        raise CheckFailed("SHAPE_OF_H is not correct.")

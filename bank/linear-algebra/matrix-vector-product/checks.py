@@ -1,0 +1,35 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_tensor, check_unchanged, points
+
+
+@points(1)
+@pytest.mark.parametrize("m, n", [(3, 5), (5, 2), (4, 4)])
+def test_product(student, rng, m, n):
+    """Ax of shape (m,) for square and non-square A"""
+    A, x = torch.randn(m, n, generator=rng), torch.randn(n, generator=rng)
+    check_tensor(student.matvec(A, x), A @ x, f"matvec(A, x) for a {m}x{n} A", rtol=1e-5, atol=1e-5)
+
+
+@points(1)
+def test_float64_and_inputs_unchanged(student, rng):
+    """float64 stays float64; A and x are left unchanged"""
+    A = torch.randn(2, 6, generator=rng, dtype=torch.float64)
+    x = torch.randn(6, generator=rng, dtype=torch.float64)
+    call = student.call("matvec", A, x)
+    check_tensor(call.unwrap(), A @ x, "matvec(A, x) for float64 inputs", rtol=1e-9, atol=1e-9)
+    check_unchanged(call.input_after(0), A, "A")
+    check_unchanged(call.input_after(1), x, "x")
+
+
+@points(1)
+def test_mismatch_raises(student, rng):
+    """a vector of the wrong length raises an error instead of giving a result"""
+    A, x = torch.randn(3, 4, generator=rng), torch.randn(3, generator=rng)
+    call = student.call("matvec", A, x)
+    if call.raised is None:
+        raise CheckFailed(
+            "matvec(A, x) returned a result for a 3x4 A and a vector of length 3; "
+            "the shapes do not fit, so it should raise an error."
+        )

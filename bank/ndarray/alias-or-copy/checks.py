@@ -1,0 +1,32 @@
+import torch
+
+from grader.judge import CheckFailed, describe_type, points
+
+SNIPPETS = [
+    "V = W\nV = V + 1",
+    "V = W\nV += 1",
+    "V = W\nV[0] = 5",
+    "V = W.clone()\nV += 1",
+]
+
+
+def w_changed(snippet):
+    scope = {"torch": torch, "W": torch.ones(3)}
+    exec(snippet, scope)
+    return not torch.equal(scope["W"], torch.ones(3))
+
+
+@points(2)
+def test_answer(student):
+    """one correct boolean per snippet"""
+    value = student.value("W_CHANGED")
+    if type(value) not in (tuple, list) or len(value) != len(SNIPPETS):
+        raise CheckFailed(
+            f"W_CHANGED should be a tuple of {len(SNIPPETS)} booleans, but it is "
+            f"{describe_type(value)}."
+        )
+    if not all(type(v) is bool for v in value):
+        raise CheckFailed("every item of W_CHANGED should be True or False.")
+    expected = tuple(w_changed(s) for s in SNIPPETS)
+    if tuple(value) != expected:
+        raise CheckFailed("W_CHANGED is not correct for every snippet.")

@@ -1,0 +1,53 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_tensor, describe_type, device_of, points
+
+
+def make_batch(rng):
+    return {
+        "X": torch.randn(4, 3, generator=rng),
+        "y": torch.randint(0, 5, (4,), generator=rng),
+        "mask": torch.rand(4, generator=rng) > 0.5,
+    }
+
+
+def check_moved(out, batch, device):
+    if type(out) is not dict:
+        raise CheckFailed(f"batch_to should return a dict, but it returned {describe_type(out)}.")
+    if set(out) != set(batch):
+        raise CheckFailed("the returned dict does not have the same keys as the batch.")
+    for key, tensor in batch.items():
+        check_tensor(out[key], tensor.to(device), f"the tensor under {key!r} after batch_to")
+
+
+@points(1)
+def test_moves_every_tensor(student, rng, device):
+    """every tensor is on the device, with its values and dtype"""
+    batch = make_batch(rng)
+    check_moved(student.batch_to(batch, device), batch, device)
+
+
+@points(0.5)
+@pytest.mark.parametrize("as_object", [False, True], ids=["str", "torch.device"])
+def test_follows_the_device(student, rng, as_object):
+    """moves to another device given as a str or a torch.device (checked with the meta device)"""
+    batch = make_batch(rng)
+    device = torch.device("meta") if as_object else "meta"
+    check_moved(student.batch_to(batch, device), batch, "meta")
+
+
+@points(1)
+def test_caller_dict_unchanged(student, rng):
+    """the dict passed in still holds the original CPU tensors"""
+    batch = make_batch(rng)
+    call = student.call("batch_to", batch, "meta")
+    check_moved(call.unwrap(), batch, "meta")
+    after = call.args_after[0] if call.args_after else None
+    if type(after) is not dict or set(after) != set(batch):
+        raise CheckFailed("the keys of the dict passed in were changed.")
+    for key in batch:
+        if type(after[key]) is not torch.Tensor or device_of(after[key]) != "cpu":
+            raise CheckFailed(
+                f"the dict passed in was modified: {key!r} no longer holds the original tensor."
+            )

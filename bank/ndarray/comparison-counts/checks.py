@@ -1,0 +1,39 @@
+import torch
+
+from grader.judge import CheckFailed, check_equal, describe_type, points
+
+X = torch.arange(12, dtype=torch.float32).reshape(3, 4)
+Y = torch.tensor([[2.0, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])
+
+
+def as_int(value):
+    # Accept 0-d integer tensors such as (X == Y).sum() as well as ints.
+    if type(value) is torch.Tensor and value.numel() == 1 and not value.is_floating_point():
+        return int(value)
+    return value
+
+
+@points(2)
+def test_counts(student):
+    """COUNTS holds the numbers of True in X == Y, X < Y and X > Y"""
+    value = student.value("COUNTS")
+    if type(value) not in (tuple, list) or len(value) != 3:
+        raise CheckFailed(
+            f"COUNTS should be a tuple of three ints, but it is {describe_type(value)}."
+        )
+    expected = (int((X == Y).sum()), int((X < Y).sum()), int((X > Y).sum()))
+    names = ("X == Y", "X < Y", "X > Y")
+    for got, want, name in zip(value, expected, names):
+        check_equal(as_int(got), want, f"the count for {name}")
+
+
+@points(1)
+def test_mask_dtype(student):
+    """MASK_DTYPE is the dtype of X == Y"""
+    check_equal(student.value("MASK_DTYPE"), (X == Y).dtype, "MASK_DTYPE")
+
+
+@points(1)
+def test_sum_dtype(student):
+    """SUM_DTYPE is the dtype of (X > Y).sum()"""
+    check_equal(student.value("SUM_DTYPE"), (X > Y).sum().dtype, "SUM_DTYPE")

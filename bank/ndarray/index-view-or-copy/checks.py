@@ -1,0 +1,38 @@
+import torch
+
+from grader.judge import CheckFailed, describe_type, points
+
+OPTIONS = {
+    "A": lambda X: X[1:3],
+    "B": lambda X: X[[1, 2]],
+    "C": lambda X: X[X > 5],
+    "D": lambda X: X[1],
+    "E": lambda X: X[:, [0, 2]],
+    "F": lambda X: X[-1:, 1:-1],
+    "G": lambda X: X[[1]],
+    "H": lambda X: X[1, 2],
+}
+
+
+def changes_x(expression):
+    X = torch.arange(12).reshape(3, 4)
+    expression(X).zero_()
+    return not torch.equal(X, torch.arange(12).reshape(3, 4))
+
+
+@points(3)
+def test_answer(student):
+    """INDEX_VIEW_OR_COPY_ANSWER is the set of letters of the expressions that give a view of X"""
+    value = student.value("INDEX_VIEW_OR_COPY_ANSWER")
+    if type(value) not in (set, frozenset, list, tuple) or not all(type(v) is str for v in value):
+        raise CheckFailed(
+            f'INDEX_VIEW_OR_COPY_ANSWER should be a set of letters such as {{"A", "E"}}, not {describe_type(value)}.'
+        )
+    answer = {v.strip().upper() for v in value}
+    unknown = answer - set(OPTIONS)
+    if unknown:
+        raise CheckFailed(
+            f"INDEX_VIEW_OR_COPY_ANSWER contains letters that are not options: {sorted(unknown)}."
+        )
+    if answer != {letter for letter, expression in OPTIONS.items() if changes_x(expression)}:
+        raise CheckFailed("INDEX_VIEW_OR_COPY_ANSWER is not correct.")

@@ -1,0 +1,36 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, describe_type, points
+
+CODE = """
+X = torch.arange(4.0)
+A = X.numpy()
+X.add_(1)
+X = X * 10
+A[0] = 100
+B = torch.tensor(A)
+A[1] = -1
+"""
+
+
+def actual_values():
+    scope = {"torch": torch}
+    exec(CODE, scope)
+    return {name: [float(v) for v in scope[name].tolist()] for name in ("A", "X", "B")}
+
+
+@points(1)
+@pytest.mark.parametrize("name", ["A", "X", "B"])
+def test_prediction(student, name):
+    """the predicted final contents of A, X and B"""
+    variable = f"{name}_FINAL"
+    value = student.value(variable)
+    if type(value) not in (list, tuple) or len(value) != 4:
+        raise CheckFailed(
+            f"{variable} should be a list of 4 numbers, but it is {describe_type(value)}."
+        )
+    if not all(type(v) in (int, float) for v in value):
+        raise CheckFailed(f"every item of {variable} should be a number.")
+    if [float(v) for v in value] != actual_values()[name]:
+        raise CheckFailed(f"{variable} is not correct.")

@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_tensor, check_values, describe_type, points
+
+DTYPES = {"float64": np.float64, "float32": np.float32, "int64": np.int64}
+
+
+def make_array(rng, shape, dtype):
+    values = torch.randn(shape, generator=rng, dtype=torch.float64) * 5
+    return values.numpy().astype(DTYPES[dtype])
+
+
+@points(1)
+@pytest.mark.parametrize(
+    "shape, dtype", [((3, 4), "float64"), ((5,), "float32"), ((2, 3), "int64")]
+)
+def test_caller_array_sees_the_change(student, rng, shape, dtype):
+    """the caller's array A holds A + 1 afterwards (the tensor shares its memory)"""
+    A = make_array(rng, shape, dtype)
+    call = student.call("add_one_through_tensor", A)
+    call.unwrap()
+    after = call.args_after[0] if len(call.args_after) == 1 else None
+    if type(after) is not np.ndarray or after.shape != A.shape or after.dtype != A.dtype:
+        raise CheckFailed(f"the caller's A should still be a {dtype} array of shape {shape}.")
+    if np.array_equal(after, A):
+        raise CheckFailed(
+            "the caller's A did not change: the tensor does not share A's memory, "
+            "or the addition was not done in place."
+        )
+    check_values(torch.from_numpy(after), torch.from_numpy(A + 1), "the caller's A after the call")
+
+
+@points(1)
+def test_returned_tensor(student, rng):
+    """returns a tensor holding A + 1 with the dtype matching A"""
+    A = make_array(rng, (4, 2), "float64")
+    result = student.add_one_through_tensor(A)
+    if type(result) is not torch.Tensor:
+        raise CheckFailed(
+            f"the result should be a torch.Tensor, but it is {describe_type(result)}."
+        )
+    check_tensor(result, torch.from_numpy(A + 1), "add_one_through_tensor(A) for a float64 A")

@@ -1,0 +1,29 @@
+import pytest
+import torch
+
+from grader.judge import check_tensor, check_unchanged, points
+
+
+def expected(labels, k):
+    out = torch.zeros(len(labels), k)
+    out[torch.arange(len(labels)), labels] = 1.0
+    return out
+
+
+@points(1)
+@pytest.mark.parametrize("n, k", [(6, 4), (3, 7), (5, 5)])
+def test_random_labels(student, rng, n, k):
+    """row i has a single 1. in column labels[i] (float32, shape (n, num_classes))"""
+    labels = torch.randint(0, k, (n,), generator=rng)
+    check_tensor(
+        student.one_hot(labels, k), expected(labels, k), f"one_hot(labels, {k}) for {n} labels"
+    )
+
+
+@points(1)
+def test_unused_classes(student, rng):
+    """num_classes columns even when the largest classes never occur; labels unchanged"""
+    labels = torch.randint(0, 3, (8,), generator=rng)
+    call = student.call("one_hot", labels, 6)
+    check_tensor(call.unwrap(), expected(labels, 6), "one_hot(labels, 6) for labels in 0..2")
+    check_unchanged(call.input_after(0), labels, "labels")

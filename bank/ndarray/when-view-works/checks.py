@@ -1,0 +1,29 @@
+import torch
+
+from grader.judge import CheckFailed, describe_type, points
+
+TENSORS = ["M", "M.T", "M[:, 1:3]", "M[1:3]", "M.T.contiguous()"]
+
+
+def view_works(expression):
+    t = eval(expression, {"M": torch.arange(12).reshape(3, 4)})
+    try:
+        t.view(-1)
+    except RuntimeError:
+        return False
+    return True
+
+
+@points(2)
+def test_answer(student):
+    """one correct boolean per tensor"""
+    value = student.value("VIEW_WORKS")
+    if type(value) not in (tuple, list) or len(value) != len(TENSORS):
+        raise CheckFailed(
+            f"VIEW_WORKS should be a tuple of {len(TENSORS)} booleans, but it is "
+            f"{describe_type(value)}."
+        )
+    if not all(type(v) is bool for v in value):
+        raise CheckFailed("every item of VIEW_WORKS should be True or False.")
+    if tuple(value) != tuple(view_works(e) for e in TENSORS):
+        raise CheckFailed("VIEW_WORKS is not correct for every tensor.")

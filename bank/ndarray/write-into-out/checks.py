@@ -1,0 +1,48 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_tensor, check_unchanged, describe_type, points
+
+
+def check_returns_out(call):
+    result = call.unwrap()
+    if type(result) is not torch.Tensor:
+        raise CheckFailed(
+            f"add_into_out should return out, but it returned {describe_type(result)}."
+        )
+    if not call.returned_argument(2):
+        raise CheckFailed("add_into_out returned a different tensor, not the out it was given.")
+
+
+@points(1)
+@pytest.mark.parametrize(
+    "shape_x, shape_y", [((3, 4), (3, 4)), ((2, 5), (5,))], ids=["same-shape", "broadcast"]
+)
+def test_out_holds_the_sum(student, rng, shape_x, shape_y):
+    """the caller's out holds X + Y afterwards; X and Y are unchanged"""
+    X, Y = torch.randn(shape_x, generator=rng), torch.randn(shape_y, generator=rng)
+    out = torch.randn(shape_x, generator=rng)
+    call = student.call("add_into_out", X, Y, out)
+    call.unwrap()
+    check_tensor(call.input_after(2), X + Y, "the caller's out after the call")
+    check_unchanged(call.input_after(0), X, "X")
+    check_unchanged(call.input_after(1), Y, "Y")
+
+
+@points(1)
+def test_returns_out_itself(student, rng):
+    """returns the very tensor object passed as out"""
+    X, Y = torch.randn(4, 3, generator=rng), torch.randn(4, 3, generator=rng)
+    call = student.call("add_into_out", X, Y, torch.zeros(4, 3))
+    check_returns_out(call)
+    check_tensor(call.input_after(2), X + Y, "the caller's out after the call")
+
+
+@points(1)
+def test_float64_out_keeps_its_dtype(student, rng):
+    """a float64 out stays float64, holds X + Y, and is returned"""
+    X, Y = torch.randn(3, 2, generator=rng), torch.randn(2, generator=rng)
+    out = torch.zeros(3, 2, dtype=torch.float64)
+    call = student.call("add_into_out", X, Y, out)
+    check_returns_out(call)
+    check_tensor(call.input_after(2), (X + Y).double(), "the caller's float64 out after the call")

@@ -1,0 +1,1 @@
+W_CHANGED = (False, True, True, False)

@@ -1,0 +1,1 @@
+BROADCAST_WHICH_WORK_ANSWER = {"A", "B", "D", "F"}

@@ -1,0 +1,1 @@
+CAT_WHICH_WORK_ANSWER = {"B", "C", "F"}

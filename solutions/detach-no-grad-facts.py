@@ -1,0 +1,1 @@
+DETACH_FACTS = (False, True, True, False)

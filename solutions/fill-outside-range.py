@@ -1,0 +1,5 @@
+import torch
+
+
+def fill_outside(X, low, high, fill):
+    return torch.where((X < low) | (X > high), fill, X)

@@ -1,0 +1,2 @@
+def flatten_transposed(A):
+    return A.T.reshape(-1)

@@ -1,0 +1,5 @@
+import torch
+
+
+def frobenius_norm(X):
+    return torch.norm(X)

@@ -1,0 +1,1 @@
+TRUE_GRADIENT_RULES = {"A", "C", "E", "G"}

@@ -1,0 +1,2 @@
+def independent_copy(A):
+    return A.detach().clone()

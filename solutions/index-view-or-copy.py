@@ -1,0 +1,1 @@
+INDEX_VIEW_OR_COPY_ANSWER = {"A", "D", "F", "H"}

@@ -1,0 +1,1 @@
+TENSORS_WITH_GRAD = {"A", "D"}

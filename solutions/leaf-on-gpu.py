@@ -1,0 +1,1 @@
+LEAF_ON_GPU_ANSWER = {"B", "C", "E"}

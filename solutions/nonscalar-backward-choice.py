@@ -1,0 +1,1 @@
+FAILING_BACKWARD_LINES = {"A", "D"}

@@ -1,0 +1,2 @@
+GPU_NUMPY_ERROR = "TypeError"
+GRAD_NUMPY_ERROR = "RuntimeError"

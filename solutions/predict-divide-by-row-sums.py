@@ -1,0 +1,1 @@
+ROW_SUM_DIVISION = ("RuntimeError", "RuntimeError", (3, 3), (4, 4))

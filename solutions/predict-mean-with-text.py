@@ -1,0 +1,2 @@
+FILLNA_MEAN_ERROR = "TypeError"
+NUMROOMS_MEAN = 3.0

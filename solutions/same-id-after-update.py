@@ -1,0 +1,1 @@
+SAME_ID_AFTER_UPDATE_ANSWER = {"B", "C", "D"}

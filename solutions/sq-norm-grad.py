@@ -1,0 +1,2 @@
+def sq_norm_grad(X):
+    return 2 * X

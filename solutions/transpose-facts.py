@@ -1,0 +1,1 @@
+TRANSPOSE_FACTS = {"A", "B", "D", "E", "G"}

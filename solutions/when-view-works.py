@@ -1,0 +1,1 @@
+VIEW_WORKS = (True, False, False, True, True)

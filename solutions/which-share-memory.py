@@ -1,0 +1,1 @@
+WHICH_SHARE_MEMORY_ANSWER = {"A", "B", "C", "E", "G"}

@@ -1,0 +1,223 @@
+"""`grader grade`: scores, cell statuses, bad input, crashes, and the two engines agreeing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from grader.cli import main
+
+from .conftest import ROOT
+from .nbutil import SOLUTION, hidden_score, scores, solution_with, write_notebook
+
+CORE = "preliminaries-core"
+
+
+def test_solution_scores_max_score(grade):
+    result = grade(SOLUTION)
+    assert result["score"] == result["max_score"] > 0
+    assert all(c["status"] == "ok" for c in result["cells"])
+    assert result["engine"] == "fork"
+    assert result["devices"]["graded_on"] == ["cpu"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_templates_score_zero_on_hidden_checks(grade, lang):
+    result = grade(ROOT / f"student_templates/{CORE}.{lang}.ipynb")
+    assert hidden_score(result) == 0
+
+
+def _mutants(bank_questions):
+    return [(q.id, m.name, m.code) for q in bank_questions for m in q.mutants]
+
+
+def test_each_mutant_loses_points_on_its_question_only(grade, bank, tmp_path):
+    full = scores(grade(SOLUTION))
+    for qid, name, code in _mutants(bank.assignment_questions(CORE)):
+        result = grade(solution_with(tmp_path / f"{qid}-{name}.ipynb", {qid: code}))
+        got = scores(result)
+        assert got[qid] < full[qid], f"{qid}/{name} was not caught"
+        others = {k: v for k, v in got.items() if k != qid}
+        assert others == {k: v for k, v in full.items() if k != qid}, (
+            f"{qid}/{name} changed other questions"
+        )
+
+
+def test_cell_errors_do_not_stop_later_cells(grade, tmp_path):
+    path = write_notebook(
+        tmp_path / "errors.ipynb",
+        [
+            ("md", "# title"),
+            "import torch",
+            "1 / 0",
+            "def make_grid(rows, cols):\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)",
+            "import sys\nsys.exit(3)",
+            "name = input('your name? ')",
+            "undefined_name",
+        ],
+    )
+    result = grade(path)
+    statuses = {c["index"]: c["status"] for c in result["cells"]}
+    assert statuses == {1: "ok", 2: "error", 3: "ok", 4: "error", 5: "error", 6: "error"}
+    errors = {c["index"]: c["error"]["type"] for c in result["cells"] if c["error"]}
+    assert errors[2] == "ZeroDivisionError" and errors[6] == "NameError"
+    assert errors[4] == "SystemExit"
+    assert scores(result)["grid"] == 5
+
+
+def test_hanging_and_crashing_cells_are_recorded_and_the_rest_graded(grade, tmp_path):
+    path = write_notebook(
+        tmp_path / "crashes.ipynb",
+        [
+            "import torch",
+            "while True:\n    pass",
+            "import os\nos._exit(1)",
+            "def make_grid(rows, cols):\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)",
+            "import ctypes\nctypes.string_at(0)",
+            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+        ],
+    )
+    result = grade(path, cell_timeout=1.0)
+    statuses = {c["index"]: c["status"] for c in result["cells"]}
+    assert statuses == {0: "ok", 1: "timeout", 2: "crashed", 3: "ok", 4: "crashed", 5: "crashed"}
+    assert scores(result)["grid"] == 5
+    assert result["timings"]["restarts"] >= 4
+
+
+def test_a_call_that_hangs_costs_that_check_only(grade, tmp_path):
+    code = (
+        "import torch\n"
+        "def make_grid(rows, cols):\n"
+        "    if rows == 1:\n"
+        "        while True:\n"
+        "            pass\n"
+        "    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\n"
+    )
+    result = grade(write_notebook(tmp_path / "hang.ipynb", [code]), call_timeout=1.0)
+    checks = {c["name"]: c for q in result["questions"] if q["id"] == "grid" for c in q["checks"]}
+    assert checks["test_shape_and_values[1-1]"]["status"] == "timeout"
+    others = [c for name, c in checks.items() if name != "test_shape_and_values[1-1]"]
+    assert all(c["status"] == "passed" for c in others)
+
+
+def test_cuda_checks_are_skipped_and_left_out_of_the_maximum(grade):
+    result = grade(SOLUTION)
+    device = next(q for q in result["questions"] if q["id"] == "device-zeros")
+    skipped = [c for c in device["checks"] if c["status"] == "skipped"]
+    assert skipped and all(c["device"] == "cuda" and c["max_score"] == 0 for c in skipped)
+    assert "no CUDA" in skipped[0]["message"] or "CPU only" in skipped[0]["message"]
+    assert device["max_score"] == 3.5
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_grade_command_writes_valid_json(tmp_path, capsys):
+    out = tmp_path / "r.json"
+    assert main(["grade", str(SOLUTION), "--assignment", CORE, "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert result["score"] == result["max_score"]
+    assert "TOTAL" in capsys.readouterr().out
+
+
+def test_zero_points_still_exits_0(tmp_path):
+    path = write_notebook(tmp_path / "empty-answers.ipynb", ["x = 1"])
+    assert main(["grade", str(path), "--assignment", CORE]) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.ipynb", b"", "empty"),
+        ("text.ipynb", b"hello, this is not json", "not a notebook"),
+        ("truncated.ipynb", json.dumps({"cells": [], "nbformat": 4}).encode()[:-5], "truncated"),
+        ("binary.ipynb", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (
+            "latin1.ipynb",
+            '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5, "x": "caf\xe9"}'.encode(
+                "latin-1"
+            ),
+            "UTF-8",
+        ),
+        (
+            "nocells.ipynb",
+            json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode(),
+            "no cells",
+        ),
+        ("list.ipynb", b"[1, 2, 3]", "not a Jupyter notebook"),
+    ],
+)
+def test_unusable_files_exit_2_with_one_line(tmp_path, capsys, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["grade", str(path), "--assignment", CORE]) == 2
+    err = capsys.readouterr().err.strip()
+    assert reason in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    assert main(["grade", str(tmp_path / "nope.ipynb"), "--assignment", CORE]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_nbformat_3_is_converted(tmp_path, grade):
+    v3 = {
+        "metadata": {},
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "worksheets": [
+            {
+                "cells": [
+                    {"cell_type": "markdown", "source": ["# old"], "metadata": {}},
+                    {
+                        "cell_type": "code",
+                        "input": [
+                            "import torch\n",
+                            "def make_grid(r, c):\n",
+                            "    return torch.arange(r * c, dtype=torch.float32).reshape(r, c)",
+                        ],
+                        "language": "python",
+                        "outputs": [],
+                        "metadata": {},
+                    },
+                ],
+                "metadata": {},
+            }
+        ],
+    }
+    path = tmp_path / "v3.ipynb"
+    path.write_text(json.dumps(v3))
+    result = grade(path)
+    assert scores(result)["grid"] == 5
+    assert result["cells"] == [
+        {"index": 1, "status": "ok", "error": None, "seconds": result["cells"][0]["seconds"]}
+    ]
+    assert any("nbformat 3" in n for n in result["notes"])
+
+
+def test_device_cuda_without_cuda_exits_2(capsys):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    assert main(["grade", str(SOLUTION), "--assignment", CORE, "--device", "cuda"]) == 2
+    err = capsys.readouterr().err
+    assert "no usable CUDA device" in err and len(err.strip().splitlines()) == 1
+
+
+def test_unknown_assignment_exits_2(capsys):
+    assert main(["grade", str(SOLUTION), "--assignment", "nope"]) == 2
+
+
+def test_max_score_ignores_notebook_metadata(tmp_path, grade):
+    import nbformat
+
+    nb = nbformat.read(SOLUTION, 4)
+    nb.metadata["d2l_grader"] = {"max_score": 1, "score": 1000}
+    for cell in nb.cells:
+        cell.metadata["points"] = 1000
+    nbformat.write(nb, tmp_path / "meta.ipynb")
+    result = grade(tmp_path / "meta.ipynb")
+    assert result["max_score"] == grade(SOLUTION)["max_score"]
