@@ -6,8 +6,6 @@ the real sandbox.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..judge.grading import QuestionResult, declared_points, grade_questions
 from ..judge.runner import CheckFileError, RunOptions
 from ..judge.student import Student
@@ -41,13 +39,6 @@ def run_code_in_process(
         return result, error
     finally:
         session.close()
-
-
-@dataclass
-class QuestionVerdict:
-    question: Question
-    reference: QuestionResult | None = None
-    problems: list[BankProblem] | None = None
 
 
 def verify_question(bank: Bank, question: Question) -> list[BankProblem]:

@@ -15,7 +15,7 @@ import inspect
 import itertools
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -366,10 +366,3 @@ def _assertion_message(check: Check, exc: AssertionError) -> str:
     if check.visibility == "visible":
         return "assertion failed"
     return check.description or "this hidden check failed"
-
-
-def iter_results(
-    checks: list[Check], student: Student, base_seed: int | str, options: RunOptions
-) -> Iterator[CheckResult]:
-    for check in checks:
-        yield run_check(check, student, base_seed, options)

@@ -118,8 +118,6 @@ class Student:
     """Proxy for the student's namespace. `get_session` returns a live session: after a call
     times out or crashes the sandbox, the grader starts a fresh one (re-running the cells)."""
 
-    _reserved = ("call", "value", "defines", "describe")
-
     def __init__(
         self,
         get_session: Callable[[], Session],

@@ -391,7 +391,6 @@ class Decoder:
         self.blobs = blobs
         # device_map(device_str) -> device to build the tensor on (the judge may lack CUDA).
         self.device_map = device_map or _default_device_map
-        self.tensor_info: dict[int, RemoteTensorInfo] = {}
 
     def blob(self, index: Any) -> memoryview:
         if _type(index) is not int or not 0 <= index < len(self.blobs):
@@ -520,8 +519,7 @@ class Decoder:
                     tensor.grad = decoded_grad.to(tensor.dtype)
                 except RuntimeError:
                     pass
-        self.tensor_info[id(tensor)] = info
-        # Keep the info reachable from the tensor itself for check helpers.
+        # The info travels with the tensor itself, for check helpers (remote_info()).
         tensor._remote_info = info  # type: ignore[attr-defined]
         return tensor
 
