@@ -33,19 +33,20 @@ class UsageProblem(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-def _load_bank(args: argparse.Namespace, strict: bool = True):
+def _load_bank(args: argparse.Namespace):
+    """The bank, or exit 1 listing its problems (a broken bank cannot grade)."""
     from .bank.loader import load_bank
 
     bank, problems = load_bank(Path(args.bank) if args.bank else None)
-    if problems and strict:
+    if problems:
         for problem in problems:
             err_console.print(f"[red]error[/red] {problem}")
         raise SystemExit(EXIT_FAILED)
-    return bank, problems
+    return bank
 
 
 def cmd_bank_list(args: argparse.Namespace) -> int:
-    bank, _ = _load_bank(args)
+    bank = _load_bank(args)
     questions = [q for q in bank.questions.values() if args.topic in (None, q.topic)]
     if args.topic and args.topic not in bank.topics:
         raise UsageProblem(f"unknown topic {args.topic!r}; topics: {', '.join(bank.topics)}")
@@ -66,12 +67,9 @@ def cmd_bank_list(args: argparse.Namespace) -> int:
 
 
 def cmd_bank_validate(args: argparse.Namespace) -> int:
-    from .bank.verify import verify_question
+    from .bank.verify import validate_bank
 
-    bank, problems = _load_bank(args, strict=False)
-    problems = list(problems)
-    for question in bank.questions.values():
-        problems += verify_question(bank, question)
+    bank, problems = validate_bank(Path(args.bank) if args.bank else None)
     for problem in problems:
         err_console.print(f"[red]error[/red] {problem}")
     if problems:
@@ -93,7 +91,7 @@ def cmd_bank_validate(args: argparse.Namespace) -> int:
 def cmd_assign(args: argparse.Namespace) -> int:
     from .assign import write_assignment
 
-    bank, _ = _load_bank(args)
+    bank = _load_bank(args)
     if args.assignment not in bank.assignments:
         raise UsageProblem(
             f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
@@ -209,7 +207,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     )
     from .submission import NotebookProblem, load_submission
 
-    bank, _ = _load_bank(args)
+    bank = _load_bank(args)
     if args.assignment not in bank.assignments:
         raise UsageProblem(
             f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"

@@ -17,8 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .assign import write_assignment
-from .bank.loader import load_bank
-from .bank.verify import verify_question
+from .bank.verify import validate_bank
 from .grade import grade_submission, plan_devices, summary_lines, validate_result
 from .sandbox.base import Limits
 from .sandbox.forkengine import ForkEngine
@@ -79,9 +78,7 @@ def write_samples(bank, folder: Path) -> list[Path]:
 
 
 def run_demo(args: argparse.Namespace, console: Console) -> int:
-    bank, problems = load_bank()
-    for question in bank.questions.values():
-        problems += verify_question(bank, question)
+    bank, problems = validate_bank()
     if problems:
         for problem in problems:
             console.print(f"[red]error[/red] {problem}")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from grader.bank.loader import load_bank
-from grader.bank.verify import run_code_in_process, verify_question
+from grader.bank.verify import run_code_in_process, validate_bank
 from grader.cli import main
 from grader.judge.grading import declared_points
 
@@ -114,9 +114,7 @@ def test_messages_do_not_reveal_expected_values(bank):
 
 
 def _problems(root):
-    bank, problems = load_bank(root)
-    for question in bank.questions.values():
-        problems += verify_question(bank, question)
+    _, problems = validate_bank(root)
     return [str(p) for p in problems]
 
 

@@ -6,12 +6,14 @@ the real sandbox.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..judge.grading import QuestionResult, declared_points, grade_questions
 from ..judge.runner import CheckFileError, RunOptions
 from ..judge.student import Student
 from ..sandbox.base import Limits
 from ..sandbox.inprocess import InProcessSession
-from .loader import BankProblem, _rel
+from .loader import BankProblem, _rel, load_bank
 from .model import Bank, Question
 
 VERIFY_SEED = "bank-verify"
@@ -80,3 +82,11 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
                 )
             )
     return problems
+
+
+def validate_bank(root: Path | None = None) -> tuple[Bank, list[BankProblem]]:
+    """Load the bank and verify every question; every problem found, in one list."""
+    bank, problems = load_bank(root)
+    for question in bank.questions.values():
+        problems += verify_question(bank, question)
+    return bank, problems
