@@ -47,37 +47,18 @@ DEFAULT_PRELOAD = (
 
 
 def recv_frame_before(sock: socket.socket, max_bytes: int, deadline: float) -> bytearray:
-    """One frame, or CallTimeout once `deadline` (time.monotonic) passes."""
-    import struct
-
-    def exact(count: int) -> bytearray:
-        buffer = bytearray(count)
-        view = memoryview(buffer)
-        got = 0
-        while got < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise CallTimeout("time limit reached")
-            sock.settimeout(remaining)
-            try:
-                n = sock.recv_into(view[got:], count - got)
-            except TimeoutError:
-                raise CallTimeout("time limit reached") from None
-            except OSError as exc:
-                raise SandboxCrashed(
-                    f"the connection to the student's process broke ({exc})"
-                ) from None
-            if n == 0:
-                raise SandboxCrashed("the student's process ended unexpectedly")
-            got += n
-        return buffer
-
-    (length,) = struct.unpack("<Q", exact(8))
-    if length > max_bytes:
-        raise SandboxCrashed(
-            f"the student's process sent {length} bytes, over the {max_bytes}-byte cap"
-        )
-    return exact(length)
+    """One frame, or CallTimeout once `deadline` (time.monotonic) passes; SandboxCrashed when
+    the student's process closes the socket or sends an oversized frame."""
+    try:
+        return wire.recv_frame(sock, max_bytes, deadline)
+    except TimeoutError:
+        raise CallTimeout("time limit reached") from None
+    except wire.PeerClosed:
+        raise SandboxCrashed("the student's process ended unexpectedly") from None
+    except wire.FrameTooLarge as exc:
+        raise SandboxCrashed(f"the student's process sent too much: {exc}") from None
+    except OSError as exc:
+        raise SandboxCrashed(f"the connection to the student's process broke ({exc})") from None
 
 
 class ForkSession(Session):

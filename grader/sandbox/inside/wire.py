@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import time
 
 _LEN = struct.Struct("<Q")
 
@@ -17,18 +18,21 @@ class FrameTooLarge(Exception):
 
 
 def send_frame(sock: socket.socket, payload: bytes) -> None:
-    sock.sendall(
-        _LEN.pack(len(payload)) + payload if len(payload) < 65536 else _LEN.pack(len(payload))
-    )
-    if len(payload) >= 65536:
-        sock.sendall(payload)
+    sock.sendall(_LEN.pack(len(payload)))
+    sock.sendall(payload)
 
 
-def recv_exact(sock: socket.socket, count: int) -> bytearray:
+def recv_exact(sock: socket.socket, count: int, deadline: float | None = None) -> bytearray:
+    """`count` bytes. With a `deadline` (time.monotonic()), TimeoutError once it passes."""
     buffer = bytearray(count)
     view = memoryview(buffer)
     received = 0
     while received < count:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("deadline passed")
+            sock.settimeout(remaining)
         n = sock.recv_into(view[received:], count - received)
         if n == 0:
             raise PeerClosed(f"connection closed after {received} of {count} bytes")
@@ -36,8 +40,8 @@ def recv_exact(sock: socket.socket, count: int) -> bytearray:
     return buffer
 
 
-def recv_frame(sock: socket.socket, max_bytes: int) -> bytearray:
-    (length,) = _LEN.unpack(recv_exact(sock, _LEN.size))
+def recv_frame(sock: socket.socket, max_bytes: int, deadline: float | None = None) -> bytearray:
+    (length,) = _LEN.unpack(recv_exact(sock, _LEN.size, deadline))
     if length > max_bytes:
         raise FrameTooLarge(f"a message of {length} bytes is over the {max_bytes}-byte cap")
-    return recv_exact(sock, length)
+    return recv_exact(sock, length, deadline)
