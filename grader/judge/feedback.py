@@ -149,10 +149,23 @@ def check_close(
         raise CheckFailed(f"{what} is not correct.")
 
 
+def _same_values(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return a.shape == b.shape and torch.equal(a.detach().cpu(), b.detach().cpu())
+
+
 def check_unchanged(after: Any, before: torch.Tensor, what: str) -> None:
     """An input the function must not modify."""
-    tensor = check_is_tensor(after, what)
-    if tensor.shape != before.shape or not torch.equal(
-        tensor.detach().cpu(), before.detach().cpu()
-    ):
+    if not _same_values(check_is_tensor(after, what), before):
         raise CheckFailed(f"{what} was modified by the function; it must be left unchanged.")
+
+
+def check_untouched(after: Any, before: torch.Tensor, what: str = "the caller's x") -> None:
+    """An autograd input the function must leave as it was: same values, still not requiring
+    grad, no `.grad` (the function should have worked on a detached copy)."""
+    tensor = check_is_tensor(after, what)
+    if not _same_values(tensor, before):
+        changed = f"value of {what} was" if before.dim() == 0 else f"values of {what} were"
+        raise CheckFailed(f"the {changed} changed.")
+    info = remote_info(tensor)
+    if info is not None and (info.requires_grad or info.grad is not None):
+        raise CheckFailed(f"{what} now requires grad or holds a .grad; work on a detached copy.")
