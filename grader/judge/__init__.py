@@ -9,6 +9,7 @@ from ..sandbox.inside.codec import Opaque, remote_info
 from .api import fixture, points
 from .feedback import (
     CheckFailed,
+    check_choice,
     check_close,
     check_equal,
     check_is_tensor,
@@ -29,6 +30,7 @@ __all__ = [
     "RaisedError",
     "Student",
     "StudentRaised",
+    "check_choice",
     "check_close",
     "check_equal",
     "check_is_tensor",

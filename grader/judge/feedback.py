@@ -169,3 +169,30 @@ def check_untouched(after: Any, before: torch.Tensor, what: str = "the caller's 
     info = remote_info(tensor)
     if info is not None and (info.requires_grad or info.grad is not None):
         raise CheckFailed(f"{what} now requires grad or holds a .grad; work on a detached copy.")
+
+
+def check_choice(
+    value: Any,
+    name: str,
+    options: Any,
+    correct: Any,
+    *,
+    wrong: str | None = None,
+    sequences: bool = False,
+) -> None:
+    """A multiple-choice answer: a set of option letters (any case, spaces ignored).
+
+    `options` are the letters offered, `correct` the right ones. With `sequences`, a list or
+    tuple of letters is accepted too. `wrong` replaces the final "is not correct" message (a
+    hint that gives no letter away).
+    """
+    kinds = (set, frozenset, list, tuple) if sequences else (set, frozenset)
+    if type(value) not in kinds or not all(type(v) is str for v in value):
+        raise CheckFailed(
+            f'{name} should be a set of letters such as {{"A", "C"}}, but it is {describe_type(value)}.'
+        )
+    letters = {v.strip().upper() for v in value}
+    if not letters <= set(options):
+        raise CheckFailed(f"{name} should only hold letters among {', '.join(sorted(options))}.")
+    if letters != set(correct):
+        raise CheckFailed(wrong or f"{name} is not correct.")

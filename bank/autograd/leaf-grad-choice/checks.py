@@ -2,7 +2,7 @@ import warnings
 
 import torch
 
-from grader.judge import CheckFailed, points
+from grader.judge import check_choice, points
 
 
 def with_grad():
@@ -22,15 +22,10 @@ def with_grad():
 @points(3)
 def test_answer(student):
     """exactly the tensors whose .grad is not None"""
-    value = student.value("TENSORS_WITH_GRAD")
-    if type(value) not in (set, frozenset):
-        raise CheckFailed('TENSORS_WITH_GRAD should be a set of letters, such as {"B", "C"}.')
-    if not all(type(v) is str for v in value):
-        raise CheckFailed("TENSORS_WITH_GRAD should contain letters (strings) only.")
-    letters = {v.strip().upper() for v in value}
-    if not letters <= set("ABCDE"):
-        raise CheckFailed(
-            "TENSORS_WITH_GRAD contains something that is not one of the letters A to E."
-        )
-    if letters != with_grad():
-        raise CheckFailed("TENSORS_WITH_GRAD is not the set of tensors that get a .grad.")
+    check_choice(
+        student.value("TENSORS_WITH_GRAD"),
+        "TENSORS_WITH_GRAD",
+        "ABCDE",
+        with_grad(),
+        wrong="TENSORS_WITH_GRAD is not the set of tensors that get a .grad.",
+    )

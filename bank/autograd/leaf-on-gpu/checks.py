@@ -2,7 +2,7 @@ import warnings
 
 import torch
 
-from grader.judge import CheckFailed, describe_type, points
+from grader.judge import check_choice, points
 
 # The options of the prompt, with the GPU written as `dev`.
 OPTIONS = {
@@ -28,24 +28,16 @@ def gets_gradient(statement, dev):
         return w.grad is not None
 
 
-def letter_set(value, letters):
-    if type(value) not in (set, frozenset):
-        raise CheckFailed(
-            f"LEAF_ON_GPU_ANSWER should be a set of letters, but it is {describe_type(value)}."
-        )
-    if not all(type(v) is str and v.strip().upper() in letters for v in value):
-        raise CheckFailed(
-            f"LEAF_ON_GPU_ANSWER should only hold letters among {', '.join(sorted(letters))}."
-        )
-    return {v.strip().upper() for v in value}
-
-
 @points(1)
 def test_answer(student, device):
     """exactly the options that give a leaf on the GPU (worked out on CUDA, or on the meta device standing in for it)"""
-    answer = letter_set(student.value("LEAF_ON_GPU_ANSWER"), set(OPTIONS))
     # A CPU runner has no GPU: the meta device is not the CPU either, so it behaves the same way.
     dev = "meta" if device == "cpu" else device
     expected = {letter for letter, statement in OPTIONS.items() if gets_gradient(statement, dev)}
-    if answer != expected:
-        raise CheckFailed("LEAF_ON_GPU_ANSWER is not the right set of options.")
+    check_choice(
+        student.value("LEAF_ON_GPU_ANSWER"),
+        "LEAF_ON_GPU_ANSWER",
+        OPTIONS,
+        expected,
+        wrong="LEAF_ON_GPU_ANSWER is not the right set of options.",
+    )

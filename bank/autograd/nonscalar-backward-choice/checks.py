@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, points
+from grader.judge import check_choice, points
 
 LINES = {
     "A": lambda y: y.backward(),
@@ -27,15 +27,10 @@ def failing_lines():
 @points(3)
 def test_answer(student):
     """exactly the lines that raise an error"""
-    value = student.value("FAILING_BACKWARD_LINES")
-    if type(value) not in (set, frozenset):
-        raise CheckFailed('FAILING_BACKWARD_LINES should be a set of letters, such as {"B", "E"}.')
-    if not all(type(v) is str for v in value):
-        raise CheckFailed("FAILING_BACKWARD_LINES should contain letters (strings) only.")
-    letters = {v.strip().upper() for v in value}
-    if not letters <= set(LINES):
-        raise CheckFailed(
-            "FAILING_BACKWARD_LINES contains something that is not one of the letters A to F."
-        )
-    if letters != failing_lines():
-        raise CheckFailed("FAILING_BACKWARD_LINES is not the set of lines that raise an error.")
+    check_choice(
+        student.value("FAILING_BACKWARD_LINES"),
+        "FAILING_BACKWARD_LINES",
+        LINES,
+        failing_lines(),
+        wrong="FAILING_BACKWARD_LINES is not the set of lines that raise an error.",
+    )

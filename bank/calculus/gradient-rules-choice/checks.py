@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, points
+from grader.judge import check_choice, points
 
 LETTERS = set("ABCDEFG")
 
@@ -39,15 +39,10 @@ def true_statements():
 @points(3)
 def test_answer(student):
     """exactly the true statements"""
-    value = student.value("TRUE_GRADIENT_RULES")
-    if type(value) not in (set, frozenset):
-        raise CheckFailed('TRUE_GRADIENT_RULES should be a set of letters, such as {"B", "D"}.')
-    if not all(type(v) is str for v in value):
-        raise CheckFailed("TRUE_GRADIENT_RULES should contain letters (strings) only.")
-    letters = {v.strip().upper() for v in value}
-    if not letters <= LETTERS:
-        raise CheckFailed(
-            "TRUE_GRADIENT_RULES contains something that is not one of the letters A to G."
-        )
-    if letters != true_statements():
-        raise CheckFailed("TRUE_GRADIENT_RULES is not the set of true statements.")
+    check_choice(
+        student.value("TRUE_GRADIENT_RULES"),
+        "TRUE_GRADIENT_RULES",
+        LETTERS,
+        true_statements(),
+        wrong="TRUE_GRADIENT_RULES is not the set of true statements.",
+    )

@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, points
+from grader.judge import CheckFailed, check_choice, points
 
 EXPRESSIONS = {
     "A": lambda M, N, v: torch.mm(M, N),
@@ -29,16 +29,14 @@ def runs(letter):
 @points(2)
 def test_answer(student):
     """PRODUCTS_THAT_RUN is the set of the letters of exactly the expressions that run"""
-    value = student.value("PRODUCTS_THAT_RUN")
-    if type(value) not in (set, frozenset) or not all(type(v) is str for v in value):
-        raise CheckFailed('PRODUCTS_THAT_RUN should be a set of letters, for example {"A", "C"}.')
-    letters = {v.strip().upper() for v in value}
-    if not letters <= set(EXPRESSIONS):
-        raise CheckFailed("PRODUCTS_THAT_RUN should only contain the letters A to H.")
-    if letters != {letter for letter in EXPRESSIONS if runs(letter)}:
-        raise CheckFailed(
-            "PRODUCTS_THAT_RUN is not correct: compare the inner sizes of each product."
-        )
+    correct = {letter for letter in EXPRESSIONS if runs(letter)}
+    check_choice(
+        student.value("PRODUCTS_THAT_RUN"),
+        "PRODUCTS_THAT_RUN",
+        EXPRESSIONS,
+        correct,
+        wrong="PRODUCTS_THAT_RUN is not correct: compare the inner sizes of each product.",
+    )
 
 
 @points(1)

@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, describe_type, points
+from grader.judge import check_choice, points
 
 OPTIONS = {
     "A": lambda X: X[1:3],
@@ -23,16 +23,11 @@ def changes_x(expression):
 @points(3)
 def test_answer(student):
     """INDEX_VIEW_OR_COPY_ANSWER is the set of letters of the expressions that give a view of X"""
-    value = student.value("INDEX_VIEW_OR_COPY_ANSWER")
-    if type(value) not in (set, frozenset, list, tuple) or not all(type(v) is str for v in value):
-        raise CheckFailed(
-            f'INDEX_VIEW_OR_COPY_ANSWER should be a set of letters such as {{"A", "E"}}, not {describe_type(value)}.'
-        )
-    answer = {v.strip().upper() for v in value}
-    unknown = answer - set(OPTIONS)
-    if unknown:
-        raise CheckFailed(
-            f"INDEX_VIEW_OR_COPY_ANSWER contains letters that are not options: {sorted(unknown)}."
-        )
-    if answer != {letter for letter, expression in OPTIONS.items() if changes_x(expression)}:
-        raise CheckFailed("INDEX_VIEW_OR_COPY_ANSWER is not correct.")
+    correct = {letter for letter, expression in OPTIONS.items() if changes_x(expression)}
+    check_choice(
+        student.value("INDEX_VIEW_OR_COPY_ANSWER"),
+        "INDEX_VIEW_OR_COPY_ANSWER",
+        OPTIONS,
+        correct,
+        sequences=True,
+    )

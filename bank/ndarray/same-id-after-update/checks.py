@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, describe_type, points
+from grader.judge import check_choice, points
 
 STATEMENTS = {
     "A": "Y = Y + X",
@@ -18,22 +18,14 @@ def keeps_id(statement):
     return scope["Y"] is before
 
 
-def letter_set(value, letters):
-    if type(value) not in (set, frozenset):
-        raise CheckFailed(
-            f"SAME_ID_AFTER_UPDATE_ANSWER should be a set of letters, but it is {describe_type(value)}."
-        )
-    if not all(type(v) is str and v.strip().upper() in letters for v in value):
-        raise CheckFailed(
-            f"SAME_ID_AFTER_UPDATE_ANSWER should only hold letters among {', '.join(sorted(letters))}."
-        )
-    return {v.strip().upper() for v in value}
-
-
 @points(2)
 def test_answer(student):
     """exactly the statements that keep id(Y)"""
-    answer = letter_set(student.value("SAME_ID_AFTER_UPDATE_ANSWER"), set(STATEMENTS))
     expected = {letter for letter, statement in STATEMENTS.items() if keeps_id(statement)}
-    if answer != expected:
-        raise CheckFailed("SAME_ID_AFTER_UPDATE_ANSWER is not the right set of statements.")
+    check_choice(
+        student.value("SAME_ID_AFTER_UPDATE_ANSWER"),
+        "SAME_ID_AFTER_UPDATE_ANSWER",
+        STATEMENTS,
+        expected,
+        wrong="SAME_ID_AFTER_UPDATE_ANSWER is not the right set of statements.",
+    )

@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, describe_type, points
+from grader.judge import check_choice, points
 
 OPTIONS = {
     "A": "b = a.reshape(3, 4)",
@@ -19,22 +19,14 @@ def changes_a(statement):
     return not torch.equal(scope["a"], torch.arange(12))
 
 
-def letter_set(value, letters):
-    if type(value) not in (set, frozenset):
-        raise CheckFailed(
-            f"WHICH_SHARE_MEMORY_ANSWER should be a set of letters, but it is {describe_type(value)}."
-        )
-    if not all(type(v) is str and v.strip().upper() in letters for v in value):
-        raise CheckFailed(
-            f"WHICH_SHARE_MEMORY_ANSWER should only hold letters among {', '.join(sorted(letters))}."
-        )
-    return {v.strip().upper() for v in value}
-
-
 @points(2)
 def test_answer(student):
     """exactly the options whose b shares memory with a"""
-    answer = letter_set(student.value("WHICH_SHARE_MEMORY_ANSWER"), set(OPTIONS))
     expected = {letter for letter, statement in OPTIONS.items() if changes_a(statement)}
-    if answer != expected:
-        raise CheckFailed("WHICH_SHARE_MEMORY_ANSWER is not the right set of options.")
+    check_choice(
+        student.value("WHICH_SHARE_MEMORY_ANSWER"),
+        "WHICH_SHARE_MEMORY_ANSWER",
+        OPTIONS,
+        expected,
+        wrong="WHICH_SHARE_MEMORY_ANSWER is not the right set of options.",
+    )
