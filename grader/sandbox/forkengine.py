@@ -158,10 +158,9 @@ class ForkEngine(Engine):
     def _start_zygote(self) -> None:
         self._stop_zygote()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        options_placeholder = "{}"
         plan = plan_launch(
             "zygote",
-            [str(theirs.fileno()), options_placeholder],
+            [str(theirs.fileno())],
             want=self.want_isolation,
             scratch_mb=self.scratch_mb,
             gpu=self.gpu,
@@ -174,7 +173,6 @@ class ForkEngine(Engine):
             "uid": plan.uid,
             "gid": plan.uid,
         }
-        plan.argv[-1] = json.dumps(options)
         self.plan = plan
         try:
             self.process = subprocess.Popen(
@@ -192,6 +190,7 @@ class ForkEngine(Engine):
             theirs.close()
         ours.settimeout(ZYGOTE_START_TIMEOUT)
         try:
+            ours.send(json.dumps(options).encode())  # the zygote's first read
             ready = ours.recv(65536)
         except (TimeoutError, OSError):
             ready = b""

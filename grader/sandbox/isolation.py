@@ -9,6 +9,7 @@ the result's `isolation` lists exactly what was missing.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
+@functools.cache
 def bwrap_works() -> tuple[bool, str]:
     """Can we start a bubblewrap sandbox here? (False, why) when not."""
     path = bwrap_path()

@@ -1,7 +1,9 @@
 """The warm zygote: imports torch and IPython once, then forks one child per submission.
 
-Run as `python -m inside.zygote CONTROL_FD OPTIONS_JSON` inside the sandbox. The grader talks to
-it over CONTROL_FD (a SOCK_SEQPACKET socket, one JSON message per packet):
+Run as `python -m inside.zygote CONTROL_FD` inside the sandbox. The grader talks to it over
+CONTROL_FD (a SOCK_SEQPACKET socket, one JSON message per packet). The first message holds the
+options (uid to drop to, modules to preload, scratch folder, kill mode); the zygote answers
+{"ready": true, ...} once warm, then serves:
 
     {"op": "spawn", "limits": {...}}  + one fd (the child's RPC socket)  -> {"pid": N}
     {"op": "kill"}      kill every process of the submission, wipe the scratch  -> {"killed": n}
@@ -212,12 +214,11 @@ def _wipe(path: str) -> None:
 
 
 def main() -> None:
-    control_fd = int(sys.argv[1])
-    options = json.loads(sys.argv[2])
+    control = socket.socket(fileno=int(sys.argv[1]))
+    options = json.loads(control.recv(65536))
     if options.get("uid") is not None:
         drop_privileges(int(options["uid"]), int(options["gid"]))
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    control = socket.socket(fileno=control_fd)
     info = _preload(options)
     shell = _make_shell()
     info.update({"pid": os.getpid(), "uid": os.getuid(), "python": sys.version.split()[0]})
