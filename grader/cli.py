@@ -8,6 +8,7 @@ device) with a one-line reason.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -26,6 +27,12 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 class UsageProblem(Exception):
     """Bad input from the user: printed as one line, exit 2."""
+
+
+# Subcommands that live next to their subsystem. Each module has `register(subparsers)`, which
+# adds its parsers with `set_defaults(handler=...)`; handlers import heavy modules lazily so that
+# `grader --help` stays fast.
+SUBSYSTEM_COMMANDS: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,6 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the bank, build the templates, and print the catalogue.",
     )
     demo.set_defaults(handler=cmd_demo)
+
+    for module_name in SUBSYSTEM_COMMANDS:
+        importlib.import_module(module_name).register(sub)
     return parser
 
 

@@ -60,7 +60,15 @@ def grade_submission(
     engine: Engine,
     limits: Limits | None = None,
     devices: DevicePlan | None = None,
+    *,
+    public_only: bool = False,
+    question_ids: list[str] | None = None,
 ) -> dict[str, Any]:
+    """Grade `submission` on `assignment` (or only `question_ids` of the bank, for bank self-tests).
+
+    `public_only` runs just the checks the student can see (a student's self-check in CI); the
+    result's `max_score` then counts public checks only and `checks` says so.
+    """
     limits = limits or Limits()
     devices = devices or plan_devices("auto")
     started = time.perf_counter()
@@ -71,10 +79,15 @@ def grade_submission(
         student = Student(
             run.session, limits.call_timeout, limits.max_message_bytes, on_session_lost=run.lost
         )
-        options = RunOptions(devices=devices.devices, skip_reason=devices.skip_reason)
-        questions = grade_questions(
-            bank.assignment_questions(assignment), student, submission.sha256, options
+        options = RunOptions(
+            devices=devices.devices, skip_reason=devices.skip_reason, public_only=public_only
         )
+        selected = (
+            [bank.questions[qid] for qid in question_ids]
+            if question_ids is not None
+            else bank.assignment_questions(assignment)
+        )
+        questions = grade_questions(selected, student, submission.sha256, options)
     finally:
         run.close()
     finished = time.perf_counter()
@@ -94,6 +107,7 @@ def grade_submission(
         "max_score": round(sum(q.max_score for q in questions), 6),
         "seed": submission.sha256,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "checks": "public" if public_only else "all",
         "questions": [q.as_dict() for q in questions],
         "cells": [r.as_dict() for r in records],
         "engine": engine.name,

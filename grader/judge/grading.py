@@ -68,6 +68,8 @@ def grade_questions(
     for question in questions:
         result = QuestionResult(question.id)
         for check in question_checks(question):
+            if options.public_only and check.visibility != "visible":
+                continue
             result.checks.append(run_check(check, student, base_seed, options))
         results.append(result)
     return results

@@ -310,6 +310,7 @@ class RunOptions:
     devices: tuple[str, ...] = ("cpu",)
     skip_reason: dict[str, str] = field(default_factory=dict)  # device -> why it is skipped
     debug: bool = False  # show tracebacks of check-code errors (for bank authors)
+    public_only: bool = False  # a student's self-check: hidden checks are neither run nor listed
 
 
 def run_check(
