@@ -42,8 +42,26 @@ class QuestionResult:
         }
 
 
+# Collected checks per question, reused across submissions (a batch grades hundreds with the
+# same bank). Keyed by the check file's mtime so an edited bank is picked up; check modules must
+# therefore keep no state between runs, which docs/bank.md asks of them.
+_CHECK_CACHE: dict[tuple[str, str, int, int], list[Check]] = {}
+
+
 def question_checks(question: Question) -> list[Check]:
     """Public checks first (what the student already saw), then the hidden ones."""
+    try:
+        mtime = question.checks_path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1
+    public = tuple((c.name, c.points, c.doctest) for c in question.public_checks)
+    key = (question.id, str(question.checks_path), mtime, hash(public))
+    if key not in _CHECK_CACHE:
+        _CHECK_CACHE[key] = _collect_checks(question)
+    return _CHECK_CACHE[key]
+
+
+def _collect_checks(question: Question) -> list[Check]:
     defines = [(d.name, d.kind) for d in question.defines]
     public = [
         make_public_check(question.id, c.name, c.points, c.doctest, defines)

@@ -148,6 +148,9 @@ class ForkEngine(Engine):
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.info: dict[str, Any] = {}
+        # Replies the zygote still owes us: a "kill" is sent without waiting (the zygote kills
+        # and wipes while the judge builds the result); its reply is read before the next request.
+        self.pending_replies = 0
         self.zygote_starts = 0
 
     # -- zygote lifecycle ----------------------------------------------------------------------
@@ -171,7 +174,7 @@ class ForkEngine(Engine):
             "wipe": plan.wipe,
             "kill_mode": plan.kill_mode,
             "uid": plan.uid,
-            "gid": plan.uid,
+            "child_uids": list(plan.child_uids),
         }
         self.plan = plan
         try:
@@ -223,6 +226,7 @@ class ForkEngine(Engine):
                 pass
             self.control.close()
             self.control = None
+        self.pending_replies = 0
         if self.process is not None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -233,16 +237,16 @@ class ForkEngine(Engine):
                 self.process.stderr.close()
             self.process = None
         if self.plan is not None:
-            if (
-                self.plan.kill_mode == "all"
-                and self.plan.isolation.mechanism == "none"
-                and self.plan.uid
-            ):
-                kill_uid(self.plan.uid)
+            if self.plan.kill_mode == "all" and self.plan.isolation.mechanism == "none":
+                for uid in {*self.plan.child_uids, self.plan.uid} - {None}:
+                    kill_uid(uid)
             if self.plan.host_scratch is not None:
                 shutil.rmtree(self.plan.host_scratch, ignore_errors=True)
 
-    def _control(self, message: dict[str, Any], fds: list[int] | None = None) -> dict[str, Any]:
+    def _control(
+        self, message: dict[str, Any], fds: list[int] | None = None, *, wait: bool = True
+    ) -> dict[str, Any]:
+        """Send one control message; with `wait`, return its reply (after any owed ones)."""
         assert self.control is not None
         self.control.settimeout(CONTROL_TIMEOUT)
         try:
@@ -250,6 +254,13 @@ class ForkEngine(Engine):
                 socket.send_fds(self.control, [json.dumps(message).encode()], fds)
             else:
                 self.control.send(json.dumps(message).encode())
+            if not wait:
+                self.pending_replies += 1
+                return {}
+            while self.pending_replies:
+                if not self.control.recv(65536):
+                    raise OSError("closed")
+                self.pending_replies -= 1
             reply = self.control.recv(65536)
         except OSError:
             reply = b""
@@ -285,7 +296,7 @@ class ForkEngine(Engine):
             self._stop_zygote()
             return
         try:
-            self._control({"op": "kill"})
+            self._control({"op": "kill"}, wait=False)
         except SandboxCrashed:
             # A student process killed the zygote: start afresh (which also kills stragglers).
             self._stop_zygote()

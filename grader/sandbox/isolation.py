@@ -2,8 +2,8 @@
 
 With bubblewrap (run by root, which CI and course machines are) the sandbox gets new pid, net,
 ipc and uts namespaces, a root filesystem that holds only /usr, the Python installation, the
-sandbox's own code and private tmpfs mounts, and a scrubbed environment; the zygote then drops to
-a dedicated unprivileged uid with no-new-privs. Without bubblewrap the grader still grades, and
+sandbox's own code and private tmpfs mounts, and a scrubbed environment; the zygote keeps only
+CAP_SETUID/CAP_SETGID, and every child drops to a dedicated unprivileged uid with no-new-privs. Without bubblewrap the grader still grades, and
 the result's `isolation` lists exactly what was missing.
 """
 
@@ -33,7 +33,8 @@ class LaunchPlan:
     scratch_root: str
     wipe: list[str] = field(default_factory=list)
     kill_mode: str = "group"
-    uid: int | None = None
+    uid: int | None = None  # the zygote drops to this uid when it cannot rotate child uids
+    child_uids: tuple[int, ...] = ()  # a root zygote runs its children under these, alternately
     host_scratch: Path | None = None  # a host folder to delete at the end (no-bwrap mode)
 
 
@@ -65,9 +66,11 @@ def bwrap_works() -> tuple[bool, str]:
     return True, ""
 
 
-def dedicated_uid() -> int:
-    """A uid used by no one else, one per zygote, so kill(-1) and RLIMIT_NPROC see only it."""
-    return UID_BASE + os.getpid() % 4000
+def dedicated_uids() -> tuple[int, int]:
+    """Two uids used by no one else, a pair per zygote (children alternate between them), so
+    kill(-1) and RLIMIT_NPROC of one submission see only that submission's processes."""
+    first = UID_BASE + (os.getpid() % 2000) * 2
+    return first, first + 1
 
 
 def _python_paths() -> list[str]:
@@ -127,15 +130,16 @@ def plan_launch(
     return _plain_plan(python, module, args, why)
 
 
-def _bwrap_plan(
-    python: str, module: str, args: list[str], scratch_mb: int, gpu: bool
-) -> LaunchPlan:
-    uid = dedicated_uid()
+def bwrap_base_args(scratch_mb: int, gpu: bool) -> list[str]:
+    """bubblewrap arguments shared by both engines: namespaces, a root filesystem with only
+    /usr and the Python installation (read-only), private tmpfs mounts, the sandbox's code."""
     size = str(scratch_mb * 1024 * 1024)
     argv = [
         bwrap_path() or "bwrap",
         "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         "--die-with-parent", "--new-session", "--clearenv",
+        # Root in here keeps only what it needs to give each child its uid.
+        "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
         "--hostname", "sandbox",
         "--ro-bind", "/usr", "/usr",
         "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
@@ -143,7 +147,7 @@ def _bwrap_plan(
         "--proc", "/proc", "--dev", "/dev",
         # Order matters: the tmpfs for /tmp comes before anything mounted below it.
         "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
-        "--perms", "1777", "--size", size, "--tmpfs", SANDBOX_SCRATCH,
+        "--perms", "1733", "--size", size, "--tmpfs", SANDBOX_SCRATCH,
         "--perms", "1777", "--size", str(16 * 1024 * 1024), "--tmpfs", "/dev/shm",
         "--perms", "0755", "--dir", "/etc",
         "--perms", "0755", "--dir", "/opt",
@@ -165,11 +169,11 @@ def _bwrap_plan(
     if gpu:
         for node in sorted(Path("/dev").glob("nvidia*")):
             argv += ["--dev-bind", str(node), str(node)]
-    env = _clean_env(SANDBOX_CODE, "/tmp/home")
-    for key, value in env.items():
-        argv += ["--setenv", key, value]
-    argv += ["--chdir", SANDBOX_SCRATCH, python, "-B", "-s", "-m", f"inside.{module}", *args]
-    isolation = Isolation(
+    return argv
+
+
+def bwrap_isolation() -> Isolation:
+    return Isolation(
         mechanism="bwrap",
         unprivileged_uid=True,
         network_isolated=True,
@@ -188,9 +192,60 @@ def _bwrap_plan(
             "scratch size",
         ],
     )
+
+
+def _bwrap_plan(
+    python: str, module: str, args: list[str], scratch_mb: int, gpu: bool
+) -> LaunchPlan:
+    uids = dedicated_uids()
+    argv = bwrap_base_args(scratch_mb, gpu)
+    env = _clean_env(SANDBOX_CODE, "/tmp/home")
+    for key, value in env.items():
+        argv += ["--setenv", key, value]
+    argv += ["--chdir", SANDBOX_SCRATCH, python, "-B", "-s", "-m", f"inside.{module}", *args]
     return LaunchPlan(
-        argv, {}, isolation, SANDBOX_SCRATCH, wipe=["/tmp", "/dev/shm"], kill_mode="all", uid=uid
+        argv,
+        {},
+        bwrap_isolation(),
+        SANDBOX_SCRATCH,
+        wipe=["/tmp", "/dev/shm"],
+        kill_mode="all",
+        uid=uids[0],
+        child_uids=uids,
     )
+
+
+KERNEL_SCRATCH = f"{SANDBOX_SCRATCH}/kernel"
+
+
+def kernel_bwrap_command(
+    python: str, runtime_dir: str, connection_file: str, uid: int, scratch_mb: int, gpu: bool
+) -> list[str]:
+    """The kernel engine's launch command: ipykernel in the same bubblewrap sandbox as the fork
+    engine, as `uid` (setpriv, no-new-privs), talking ZeroMQ over unix sockets in `runtime_dir`
+    (the only host folder it sees, bound at the same path so the connection file stays valid).
+    """
+    argv = bwrap_base_args(scratch_mb, gpu)
+    parents = sorted({str(a) for a in Path(runtime_dir).parents if str(a) != "/"}, key=len)
+    for parent in parents:
+        argv += ["--perms", "0755", "--dir", parent]
+    argv += ["--bind", runtime_dir, runtime_dir]
+    for sub in ("", "/work", "/data", "/home"):
+        argv += ["--perms", "1777", "--dir", KERNEL_SCRATCH + sub]
+    env = _clean_env(SANDBOX_CODE, f"{KERNEL_SCRATCH}/home")
+    env["JUPYTER_RUNTIME_DIR"] = runtime_dir
+    for key, value in env.items():
+        argv += ["--setenv", key, value]
+    argv += ["--chdir", f"{KERNEL_SCRATCH}/work"]
+    setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+    argv += [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs"]
+    argv += ["--", python, "-B", "-s", "-m", "ipykernel_launcher", "-f", connection_file]
+    return argv
+
+
+def kernel_uid() -> int:
+    """The kernel engine's uid: apart from the fork engines' pairs."""
+    return UID_BASE + 4000 + os.getpid() % 1000
 
 
 def _plain_plan(python: str, module: str, args: list[str], why: str) -> LaunchPlan:
@@ -198,11 +253,12 @@ def _plain_plan(python: str, module: str, args: list[str], why: str) -> LaunchPl
 
     # Dropping to a dedicated uid only works when that uid can read this Python installation.
     root = os.geteuid() == 0 and all(_traversable_by_others(p) for p in _python_paths())
-    uid = dedicated_uid() if root else None
+    uids = dedicated_uids() if root else ()
     host_scratch = Path(tempfile.mkdtemp(prefix="d2l-grader-scratch-"))
-    if uid is not None:
-        os.chown(host_scratch, uid, uid)
-    os.chmod(host_scratch, 0o700)
+    # Children make their own 0700 folders in scratch_root (sticky like /tmp, not listable).
+    (host_scratch / "s").mkdir()
+    os.chmod(host_scratch / "s", 0o1733)
+    os.chmod(host_scratch, 0o711 if root else 0o700)
     env = _clean_env(str(INSIDE_DIR.parent), str(host_scratch / "home"))
     missing = [
         f"no OS sandbox: {why}",
@@ -234,6 +290,7 @@ def _plain_plan(python: str, module: str, args: list[str], why: str) -> LaunchPl
         isolation,
         str(host_scratch / "s"),
         kill_mode="all" if root else "group",
-        uid=uid,
+        uid=uids[0] if uids else None,
+        child_uids=uids,
         host_scratch=host_scratch,
     )

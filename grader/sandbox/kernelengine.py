@@ -5,8 +5,13 @@ a cell that times out or kills the kernel ends the session (the grader reruns th
 without it, as with the fork engine). For the judge's calls, a last cell hands the kernel one
 end of a socket pair (inherited at launch) and serves the same agent as the fork engine over it.
 
-Isolation: the kernel runs as a plain subprocess with a scrubbed environment; it has neither the
-bubblewrap namespaces nor the dedicated uid of the fork engine, and its result says so.
+Isolation: where bubblewrap works (root, `bwrap` installed) the kernel runs in the same sandbox
+as the fork engine's children: new pid/net/ipc/uts namespaces, only /usr and the Python
+installation visible (read-only), tmpfs scratch, a dedicated uid with no-new-privs (setpriv),
+rlimits set by a first hidden cell before any student cell, and ZeroMQ over unix sockets in a
+runtime folder that is the only host path it sees. Ending the session kills bubblewrap, and with
+it every process in the pid namespace. Elsewhere the kernel is a plain subprocess with a
+scrubbed environment, and its result says what is missing.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,18 +37,55 @@ from .base import (
 )
 from .forkengine import recv_frame_before
 from .inside import codec, wire
-from .isolation import INSIDE_DIR
+from .isolation import (
+    INSIDE_DIR,
+    bwrap_isolation,
+    bwrap_works,
+    kernel_bwrap_command,
+    kernel_uid,
+)
 
 KERNEL_START_TIMEOUT = 60
 
 
+def _sandboxed_kernel_manager(workdir: str, uid: int, gpu: bool, scratch_mb: int):
+    """A KernelManager whose kernel starts inside bubblewrap and talks over unix sockets."""
+    from jupyter_client.manager import KernelManager
+
+    runtime = os.path.join(workdir, "run")
+    os.makedirs(runtime)
+    os.chown(runtime, uid, uid)  # the kernel creates its sockets here
+    os.chmod(runtime, 0o700)
+    os.chmod(workdir, 0o711)
+    connection_file = os.path.join(runtime, "kernel.json")
+
+    class SandboxedKernelManager(KernelManager):
+        def write_connection_file(self, **kwargs: Any) -> None:
+            super().write_connection_file(**kwargs)
+            os.chown(self.connection_file, uid, uid)  # written 0600 by us; the kernel reads it
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            return kernel_bwrap_command(
+                os.path.abspath(sys.executable), runtime, connection_file, uid, scratch_mb, gpu
+            )
+
+    km = SandboxedKernelManager(
+        kernel_name="python3", transport="ipc", ip=os.path.join(runtime, "zmq")
+    )
+    km.connection_file = connection_file
+    return km
+
+
 class KernelSession(Session):
-    def __init__(self, limits: Limits) -> None:
+    def __init__(
+        self, limits: Limits, sandboxed: bool = False, gpu: bool = False, scratch_mb: int = 256
+    ) -> None:
         import nbformat
         from jupyter_client.manager import KernelManager
         from nbclient import NotebookClient
 
         self.limits = limits
+        self.sandboxed = sandboxed
         self.workdir = tempfile.mkdtemp(prefix="d2l-grader-kernel-")
         for sub in ("work", "data", "home"):
             os.makedirs(os.path.join(self.workdir, sub))
@@ -58,17 +101,28 @@ class KernelSession(Session):
             "LANG": "C.UTF-8",
             "JPY_PARENT_PID": str(os.getpid()),
         }
-        self.km = KernelManager(kernel_name="python3")
+        if sandboxed:
+            self.km = _sandboxed_kernel_manager(self.workdir, kernel_uid(), gpu, scratch_mb)
+            env = {}  # the sandbox sets its own (scrubbed) environment
+        else:
+            self.km = KernelManager(kernel_name="python3")
         self.nb = nbformat.v4.new_notebook()
         self.client = NotebookClient(
             self.nb, km=self.km, timeout=limits.cell_timeout, allow_errors=True, startup_timeout=KERNEL_START_TIMEOUT,
             interrupt_on_timeout=False, record_timing=False,
         )  # fmt: skip
         try:
+            # The kernel's own stdout/stderr go nowhere: cell output arrives over Jupyter's
+            # channels, and a submission must not be able to write to the grader's terminal.
             self.client.start_new_kernel(
-                cwd=os.path.join(self.workdir, "work"), env=env, pass_fds=(self.rpc_fd,)
+                cwd=os.path.join(self.workdir, "work"),
+                env=env,
+                pass_fds=(self.rpc_fd,),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             self.client.start_new_kernel_client()
+            self._confine()
         except Exception as exc:
             self._cleanup()
             raise EngineUnavailable(f"the Jupyter kernel did not start: {exc}") from None
@@ -77,6 +131,25 @@ class KernelSession(Session):
         self.alive = True
         self.serving = False
         self.cell_count = 0
+
+    def _confine(self) -> None:
+        """Before any student cell: the same rlimits as a fork-engine child (after importing
+        torch, so that the address-space cap is what the submission may add on top of it)."""
+        from .forkengine import _limits_for_child
+
+        limits = _limits_for_child(self.limits)
+        code = (
+            "import importlib as _g_importlib\n"
+            "_g_importlib.import_module('torch')\n"
+            "_g_importlib.import_module('inside.zygote')._set_limits("
+            f"{limits!r})\n"
+            "del _g_importlib\n"
+        )
+        reply = self.client.kc.execute_interactive(
+            code, silent=True, store_history=False, timeout=KERNEL_START_TIMEOUT
+        )
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"could not set the kernel's limits: {reply['content']}")
 
     def run_cell(self, source: str, timeout: float) -> CellOutcome:
         import nbformat
@@ -187,23 +260,32 @@ class KernelSession(Session):
 class KernelEngine(Engine):
     name = "kernel"
 
-    def __init__(self, isolation: str = "auto", gpu: bool = False) -> None:
-        if isolation == "bwrap":
-            raise EngineUnavailable(
-                "the kernel engine does not run under bubblewrap yet; use --engine fork for full isolation"
-            )
+    def __init__(self, isolation: str = "auto", gpu: bool = False, scratch_mb: int = 256) -> None:
+        if isolation not in ("auto", "bwrap", "none"):
+            raise ValueError(isolation)
+        ok, why = bwrap_works() if isolation != "none" else (False, "isolation was turned off")
+        if ok and not shutil.which("setpriv"):
+            ok, why = False, "setpriv (util-linux) is not installed"
+        if isolation == "bwrap" and not ok:
+            raise EngineUnavailable(why)
+        self.sandboxed = ok
+        self.why_not = why
+        self.gpu = gpu
+        self.scratch_mb = scratch_mb
 
     def start_session(self, limits: Limits) -> Session:
-        return KernelSession(limits)
+        return KernelSession(limits, self.sandboxed, self.gpu, self.scratch_mb)
 
     def isolation(self) -> Isolation:
+        if self.sandboxed:
+            return bwrap_isolation()
         return Isolation(
             mechanism="none",
             environment_scrubbed=True,
             process_cleanup="process-group",
             resource_limits=["wall time", "output"],
             missing=[
-                "no OS sandbox for the kernel engine (use --engine fork)",
+                f"no OS sandbox: {self.why_not}",
                 "network access",
                 "private filesystem",
                 "unprivileged uid",

@@ -9,6 +9,11 @@ options (uid to drop to, modules to preload, scratch folder, kill mode); the zyg
     {"op": "kill"}      kill every process of the submission, wipe the scratch  -> {"killed": n}
     {"op": "exit"}
 
+Children are forked *before* they are needed: each one confines itself (its uid, its own
+scratch folder, no-new-privs) and warms up, then waits for a submission. When the zygote is root
+(always under bubblewrap) children alternate between two dedicated uids, so the next child
+warms up while the current one is graded.
+
 The child runs the cells and answers the judge's requests over its own RPC socket (see agent.py).
 CUDA is never initialised here: only a child that receives a CUDA tensor initialises it.
 """
@@ -16,6 +21,7 @@ CUDA is never initialised here: only a child that receives a CUDA tensor initial
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -23,10 +29,13 @@ import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
 
 
 def drop_privileges(uid: int, gid: int) -> None:
@@ -109,15 +118,25 @@ def _thread_count() -> int:
         return 16
 
 
-def run_child(rpc_fd: int, limits: dict, scratch: str, shell) -> None:
-    """In the forked child: confine, then serve the judge until it says bye."""
+def prepare_child(uid: int | None, scratch_root: str) -> str:
+    """In a freshly forked child, before any submission is known: confine and warm up.
+
+    Returns the child's private scratch folder. Everything here is the grader's own code; the
+    student's first cell runs only after `serve_child` received the limits and the RPC socket.
+    """
     os.setsid()
+    libc = ctypes.CDLL(None)
     # If the zygote dies (a student may kill it), the child must not outlive it.
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    work = os.path.join(scratch, "work")
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if uid is not None:
+        drop_privileges(uid, uid)
+    else:
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    # A random name created with mkdir (mode 0700): another submission cannot squat it.
+    scratch = tempfile.mkdtemp(prefix="s", dir=scratch_root)
     for sub in ("work", "tmp", "data", "home"):
         os.makedirs(os.path.join(scratch, sub), exist_ok=True)
-    os.chdir(work)
+    os.chdir(os.path.join(scratch, "work"))
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -131,17 +150,120 @@ def run_child(rpc_fd: int, limits: dict, scratch: str, shell) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails with EFBIG instead
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.stdin = open(os.devnull)  # noqa: SIM115 - input() must fail at once, not block
+    return scratch
+
+
+def warm_up(shell) -> None:
+    """Touch the code paths every submission uses, so their copy-on-write page faults happen
+    now, while the judge is busy with the previous submission, instead of during grading."""
+    from . import codec
+    from .agent import Agent
+
+    if shell is None:
+        return
+    saved = dict(shell.user_ns)
+    agent = Agent(shell=shell)
+    agent.handle(codec.encode_message({"op": "run_cell", "source": WARM_UP_CELL}, {}))
+    agent.handle(
+        codec.encode_message(
+            {"op": "call", "name": "_warm_up"}, {"args": (WARM_UP_ARG,), "kwargs": {}}
+        )
+    )
+    shell.user_ns.clear()
+    shell.user_ns.update(saved)
+
+
+WARM_UP_CELL = """import torch
+def _warm_up(x):
+    return x.reshape(2, 2).T.sum(dim=0) * 2
+_warm_up(torch.arange(4.0))
+"""
+WARM_UP_ARG = None  # set by the zygote once torch is imported
+
+
+def serve_child(handoff: socket.socket, shell) -> None:
+    """Wait for the submission (limits + the RPC socket), then serve the judge until bye."""
+    data, fds, _, _ = socket.recv_fds(handoff, 65536, 1)
+    handoff.close()
+    if not data or not fds:
+        return
+    limits = json.loads(data)
     _set_limits(limits)
     from .agent import Agent
 
-    sock = socket.socket(fileno=rpc_fd)
+    sock = socket.socket(fileno=fds[0])
     Agent(shell=shell, max_bytes=int(limits.get("max_message_bytes", 64 * 1024 * 1024))).serve(sock)
 
 
-def kill_submission(mode: str, child_pid: int | None) -> int:
-    """Kill every process of the submission; the zygote survives."""
+class WarmChild:
+    """The zygote's handle on a forked, confined, warmed child that waits for a submission."""
+
+    def __init__(self, pid: int, handoff: socket.socket, uid: int | None) -> None:
+        self.pid = pid
+        self.handoff = handoff
+        self.uid = uid
+
+
+def fork_child(control: socket.socket, uid: int | None, scratch_root: str, shell) -> WarmChild:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            control.close()
+            ours.close()
+            prepare_child(uid, scratch_root)
+            warm_up(shell)
+            serve_child(theirs, shell)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    theirs.close()
+    return WarmChild(pid, ours, uid)
+
+
+def hand_over(child: WarmChild, limits: dict, rpc_fd: int) -> bool:
+    try:
+        socket.send_fds(child.handoff, [json.dumps(limits).encode()], [rpc_fd])
+    except OSError:
+        return False  # the warm child died (killed from outside): the caller forks another
+    finally:
+        child.handoff.close()
+    return True
+
+
+def kill_submission(mode: str, child: WarmChild | None, wipe: list[str]) -> int:
+    """Kill every process of the submission and wipe what it wrote; the zygote survives."""
     killed = 0
-    if mode == "all":
+    if mode == "uid" and child is not None and child.uid is not None:
+        # A helper that becomes the submission's uid: kill(-1) then reaches every process of
+        # that uid (double-forked daemons included) and nothing else, not even the next warm
+        # child, which runs under the other uid.
+        helper = os.fork()
+        if helper == 0:
+            code = 0
+            try:
+                drop_privileges(child.uid, child.uid)
+                for _ in range(200):
+                    try:
+                        os.kill(-1, signal.SIGKILL)
+                    except ProcessLookupError:
+                        break
+                    time.sleep(0.001)
+                for path in wipe:
+                    _wipe(path)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.waitpid(helper, 0)
+        try:
+            os.waitpid(child.pid, 0)  # killed above: reap it now, so no zombie keeps its pid
+        except ChildProcessError:
+            pass
+        killed = 1
+    elif mode == "all":
         # Our uid (or pid namespace) holds nothing but the zygote and the submission's
         # processes: kill(-1) reaches all of them, double-forked daemons included, atomically
         # with respect to fork.
@@ -153,18 +275,24 @@ def kill_submission(mode: str, child_pid: int | None) -> int:
                 break
             _reap()
             time.sleep(0.002)
-    elif child_pid:
+        for path in wipe:
+            _wipe(path)
+    elif child is not None:
         try:
-            os.killpg(child_pid, signal.SIGKILL)
+            os.killpg(child.pid, signal.SIGKILL)
             killed += 1
         except (ProcessLookupError, PermissionError):
             pass
+        # The zygote is a child subreaper: orphaned daemons of the submission become its
+        # children, so walking its descendants finds them.
         for pid in _descendants(os.getpid()):
             try:
                 os.kill(pid, signal.SIGKILL)
                 killed += 1
             except (ProcessLookupError, PermissionError):
                 pass
+        for path in wipe:
+            _wipe(path)
     _reap()
     return killed
 
@@ -216,20 +344,55 @@ def _wipe(path: str) -> None:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     options = json.loads(control.recv(65536))
-    if options.get("uid") is not None:
-        drop_privileges(int(options["uid"]), int(options["gid"]))
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    info = _preload(options)
-    shell = _make_shell()
-    info.update({"pid": os.getpid(), "uid": os.getuid(), "python": sys.version.split()[0]})
-    control.send(json.dumps({"ready": True, **info}).encode())
-    scratch_root = options["scratch_root"]
-    wipe_paths = options.get("wipe", [])
+    libc = ctypes.CDLL(None)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # Not dumpable: no process of a submission may ptrace the zygote or read its memory, which
+    # every later submission is forked from.
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    child_uids = [int(u) for u in options.get("child_uids") or []]
     kill_mode = options.get("kill_mode", "group")
+    if child_uids and os.geteuid() == 0:
+        # Root (in bubblewrap: with only CAP_SETUID/CAP_SETGID left) that runs no student code:
+        # each child drops to one of two uids, alternately, so the next child can be forked and
+        # warmed while the current one is graded, and killing one never touches the other.
+        kill_mode = "uid"
+    elif options.get("uid") is not None:
+        drop_privileges(int(options["uid"]), int(options["uid"]))
+        child_uids = []
     if kill_mode == "all" and os.getuid() == 0:
         kill_mode = "group"  # kill(-1) as root would reach the whole machine
-    child_pid: int | None = None
+    info = _preload(options)
+    global WARM_UP_ARG
+    import torch
+
+    WARM_UP_ARG = torch.arange(4.0)
+    shell = _make_shell()
+    # Objects that exist now are never collected: the children's garbage collector then does
+    # not write to (and so copy) every page the zygote has.
+    gc.collect()
+    gc.freeze()
+    info.update(
+        {
+            "pid": os.getpid(),
+            "uid": os.getuid(),
+            "python": sys.version.split()[0],
+            "kill_mode": kill_mode,
+        }
+    )
+    scratch_root = options["scratch_root"]
+    wipe_paths = [scratch_root, *options.get("wipe", [])]
     counter = 0
+
+    def next_uid() -> int | None:
+        return child_uids[counter % len(child_uids)] if kill_mode == "uid" else None
+
+    def fork_next() -> WarmChild:
+        return fork_child(control, next_uid(), scratch_root, shell)
+
+    warm = fork_next()
+    control.send(json.dumps({"ready": True, **info}).encode())
+    current: WarmChild | None = None
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(control, 65536, 4)
@@ -240,31 +403,30 @@ def main() -> None:
         message = json.loads(data)
         op = message.get("op")
         if op == "spawn":
-            counter += 1
-            scratch = os.path.join(scratch_root, f"s{counter}")
-            pid = os.fork()
-            if pid == 0:
-                code = 0
-                try:
-                    control.close()
-                    run_child(fds[0], message.get("limits", {}), scratch, shell)
-                except BaseException:
-                    code = 1
-                finally:
-                    os._exit(code)
+            if warm is None:
+                warm = fork_next()
+            if not hand_over(warm, message.get("limits", {}), fds[0]):
+                _reap()
+                warm = fork_next()
+                hand_over(warm, message.get("limits", {}), fds[0])
             for fd in fds:
                 os.close(fd)
-            child_pid = pid
-            control.send(json.dumps({"pid": pid, "scratch": scratch}).encode())
+            current, warm = warm, None
+            control.send(json.dumps({"pid": current.pid}).encode())
+            counter += 1
+            if kill_mode == "uid":
+                warm = fork_next()  # under the other uid, while this submission is graded
         elif op == "kill":
-            killed = kill_submission(kill_mode, child_pid)
-            child_pid = None
-            for path in [scratch_root, *wipe_paths]:
-                _wipe(path)
+            killed = kill_submission(kill_mode, current, wipe_paths)
+            current = None
+            if warm is None:
+                warm = fork_next()
             control.send(json.dumps({"killed": killed}).encode())
         elif op == "exit":
             break
-    kill_submission(kill_mode, child_pid)
+    kill_submission(kill_mode, current, wipe_paths)
+    if warm is not None:
+        kill_submission(kill_mode, warm, [])
 
 
 if __name__ == "__main__":
