@@ -32,7 +32,13 @@ class UsageProblem(Exception):
 # Subcommands that live next to their subsystem. Each module has `register(subparsers)`, which
 # adds its parsers with `set_defaults(handler=...)`; handlers import heavy modules lazily so that
 # `grader --help` stays fast.
-SUBSYSTEM_COMMANDS: tuple[str, ...] = ()
+SUBSYSTEM_COMMANDS: tuple[str, ...] = (
+    "grader.batch.commands",
+    "grader.exports.commands",
+    "grader.ci.commands",
+    "grader.reports.commands",
+    "grader.interop.commands",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,6 +94,18 @@ def cmd_bank_validate(args: argparse.Namespace) -> int:
         f"{len(bank.assignments)} assignment(s); every reference passes its checks and all {mutants} mutants are caught."
     )
     return EXIT_OK
+
+
+def cmd_bank_selftest(args: argparse.Namespace) -> int:
+    from .bank.selftest import command
+
+    return command(args)
+
+
+def cmd_bank_catalogue(args: argparse.Namespace) -> int:
+    from .bank.catalogue import command
+
+    return command(args)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,6 +265,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .doctor import run_doctor
+
+    return run_doctor(args.json, console)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -272,7 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--bank", help="bank folder (default: the repository's bank/)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    bank = sub.add_parser("bank", help="list and validate the question bank")
+    bank = sub.add_parser(
+        "bank", help="list, validate and selftest the question bank; write its catalogue"
+    )
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
     listing = bank_sub.add_parser(
         "list",
@@ -294,6 +320,41 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     validate.set_defaults(handler=cmd_bank_validate)
+    selftest = bank_sub.add_parser(
+        "selftest",
+        help="grade every reference, starter and mutant through the real sandbox",
+        description=(
+            "Grade each question's reference (must get full marks), starter (must get 0 on hidden "
+            "checks) and mutants (each must lose points) as one-cell notebooks through the sandbox, "
+            "and each assignment's solution notebook (full marks) and templates (0 on hidden "
+            "checks). Prints counts per topic, the mutant kill rate and every failure as "
+            "ID: VARIANT: PROBLEM; exit 1 on any failure.\n"
+            "Example: grader bank selftest --topic calculus --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    selftest.add_argument(
+        "--topic", action="append", help="only this topic (repeatable) and its assignment"
+    )
+    selftest.add_argument(
+        "--question", nargs="+", metavar="ID", help="only these questions (no assignments)"
+    )
+    selftest.add_argument("--json", action="store_true", help="print a JSON report")
+    add_limit_arguments(selftest)
+    selftest.set_defaults(handler=cmd_bank_selftest)
+    catalogue = bank_sub.add_parser(
+        "catalogue",
+        help="write bank/README.md, the catalogue of questions",
+        description=(
+            "Generate bank/README.md from the bank: per topic its questions (title, kind, "
+            "difficulty, points, what the hidden checks catch) and the assignments. With --check, "
+            "write nothing and exit 1 when the file is stale.\n"
+            "Example: grader bank catalogue --check"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    catalogue.add_argument("--check", action="store_true", help="exit 1 if bank/README.md is stale")
+    catalogue.set_defaults(handler=cmd_bank_catalogue)
 
     assign = sub.add_parser(
         "assign",
@@ -338,6 +399,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the bank, build the templates, and print the catalogue.",
     )
     demo.set_defaults(handler=cmd_demo)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="show what isolation this machine gives the sandbox",
+        description=(
+            "Check bubblewrap, root, setpriv and CUDA, then run a probe cell in a real sandbox "
+            "child: its uid, network, environment, whether it sees the project, the bank or home "
+            "folders, whether it can signal the zygote. Exit 0 with full isolation, 1 otherwise.\n"
+            "Example: grader doctor --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    doctor.add_argument("--json", action="store_true", help="print a JSON report")
+    doctor.set_defaults(handler=cmd_doctor)
 
     for module_name in SUBSYSTEM_COMMANDS:
         importlib.import_module(module_name).register(sub)

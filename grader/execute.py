@@ -3,15 +3,39 @@
 A cell's error does not stop later cells. A cell that times out or kills its process is recorded
 on that cell, and the notebook is run again from the start without it, so the answers in the
 other cells can still be graded. When a check's call later times out or crashes the child, the
-same cells are replayed in a fresh child before the next check.
+same cells are replayed in a fresh child before the next check. Replays are charged to a budget
+as long as the notebook's own time limit: a submission that keeps killing its own process (a
+timer that exits, say) then fails the remaining checks instead of being replayed without end.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
-from .sandbox.base import CellOutcome, Engine, Limits, Session
+from .sandbox.base import CellOutcome, Engine, Limits, SandboxCrashed, Session
+
+
+class LostSession(Session):
+    """Stands in for a child that was replayed too often: every request fails at once."""
+
+    alive = False
+
+    def run_cell(self, source: str, timeout: float) -> CellOutcome:
+        return CellOutcome("crashed", {"type": "Crashed", "message": LOST_MESSAGE})
+
+    def request(self, header: dict[str, Any], values: dict[str, Any], timeout: float) -> Any:
+        raise SandboxCrashed(LOST_MESSAGE)
+
+    def close(self) -> None:
+        pass
+
+
+LOST_MESSAGE = (
+    "the student's process kept ending during the checks and its restarts used up the "
+    "notebook's time limit; the remaining checks were not run"
+)
 
 
 @dataclass
@@ -45,6 +69,7 @@ class NotebookRun:
         self.records: list[CellRecord] = []
         self._session: Session | None = None
         self.restarts = 0
+        self.replay_seconds = 0.0
 
     def execute(self) -> list[CellRecord]:
         deadline = time.monotonic() + self.limits.notebook_timeout
@@ -86,11 +111,19 @@ class NotebookRun:
     def session(self) -> Session:
         """The live session; replays the good cells in a fresh child if the last one was lost."""
         if self._session is None or not getattr(self._session, "alive", True):
+            remaining = self.limits.notebook_timeout - self.replay_seconds
+            if remaining <= 0:
+                self._session = LostSession()
+                return self._session
             self.restarts += 1
+            started = time.monotonic()
+            deadline = started + remaining
             session = self.engine.start_session(self.limits)
             for index, source in self.cells:
-                if index not in self.removed:
-                    session.run_cell(source, self.limits.cell_timeout)
+                left = deadline - time.monotonic()
+                if index not in self.removed and left > 0:
+                    session.run_cell(source, min(self.limits.cell_timeout, left))
+            self.replay_seconds += time.monotonic() - started
             self._session = session
         return self._session
 

@@ -4,12 +4,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v bwrap >/dev/null 2>&1; then
+# Debian packages: bubblewrap (the sandbox's isolation tool); chromium and chromium-driver (the
+# test that opens the report pages in headless Chromium).
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck) # tests/test_ci.py: workflow scripts
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing bubblewrap (the sandbox's isolation tool)"
-    apt-get update -qq >/dev/null && apt-get install -y -qq bubblewrap >/dev/null
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: bubblewrap (bwrap) is not installed; grading still works but with weaker isolation (see 'grader doctor')" >&2
+    case " ${missing[*]} " in *" bubblewrap "*)
+      echo "setup: bubblewrap (bwrap) is not installed; grading still works but with weaker isolation (see 'grader doctor')" >&2 ;;
+    esac
+    case " ${missing[*]} " in *" chromium"*)
+      echo "setup: chromium and chromium-driver are not installed; tests/test_reports.py needs them (apt-get install chromium chromium-driver)" >&2 ;;
+    esac
   fi
 fi
 

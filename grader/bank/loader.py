@@ -46,6 +46,11 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads(text)
 
 
+# A bank folder holding this file is public (`grader public-bank`): question texts, starters
+# and public checks only, for `grader ci --public-only` in a student's repository.
+PUBLIC_MARKER = "PUBLIC_BANK.md"
+
+
 def default_bank_dir() -> Path:
     return DEFAULT_ROOT / "bank"
 
@@ -114,9 +119,10 @@ def load_bank(
         if data is not None and not found:
             topics = data
 
+    public = (root / PUBLIC_MARKER).exists()
     questions: dict[str, Question] = {}
     for file in sorted(root.glob("*/*/question.yaml")):
-        question = _load_question(file, root, solutions_dir, topics, problems)
+        question = _load_question(file, root, solutions_dir, topics, problems, public)
         if question is None:
             continue
         if question.id in questions:
@@ -179,12 +185,18 @@ def load_bank(
         topics=topics,
         questions=questions,
         assignments=assignments,
+        public=public,
     )
     return bank, problems
 
 
 def _load_question(
-    file: Path, root: Path, solutions_dir: Path, topics: dict[str, Any], problems: list[BankProblem]
+    file: Path,
+    root: Path,
+    solutions_dir: Path,
+    topics: dict[str, Any],
+    problems: list[BankProblem],
+    public: bool = False,
 ) -> Question | None:
     rel = _rel(file, root)
     data = _read_yaml(file, root, problems)
@@ -198,7 +210,14 @@ def _load_question(
         return None
     ok = True
     topic_dir, id_dir = file.parent.parent.name, file.parent.name
-    if data["topic"] not in topics:
+    imported = data.get("source") == "otter"  # written by `grader import otter` (docs/otter.md)
+    if imported:
+        if topic_dir != "imported":
+            problems.append(
+                BankProblem(rel, "topic", "an imported question must live under bank/imported/")
+            )
+            ok = False
+    elif data["topic"] not in topics:
         problems.append(
             BankProblem(
                 rel, "topic", f"unknown topic {data['topic']!r}; known topics: {', '.join(topics)}"
@@ -226,11 +245,12 @@ def _load_question(
         problems.append(BankProblem(rel, "mutants", "two mutants share a name"))
         ok = False
     checks = file.parent / "checks.py"
-    if not checks.exists():
+    # A public bank (a student repository's copy) holds no hidden checks and no references.
+    if not checks.exists() and not public:
         problems.append(BankProblem(_rel(checks, root), "", "is missing: hidden checks live there"))
         ok = False
     solution = solutions_dir / f"{data['id']}.py"
-    if not solution.exists():
+    if not solution.exists() and not imported and not public:
         problems.append(
             BankProblem(rel, "id", f"has no reference solution: create solutions/{data['id']}.py")
         )
@@ -256,6 +276,8 @@ def _load_question(
         catches=list(data.get("catches", [])),
         hint=data.get("hint"),
         tags=list(data.get("tags", [])),
+        source=data.get("source", "bank"),
+        otter=data.get("otter"),
     )
 
 

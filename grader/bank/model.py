@@ -48,6 +48,8 @@ class Question:
     catches: list[str] = field(default_factory=list)
     hint: dict[str, str] | None = None
     tags: list[str] = field(default_factory=list)
+    source: str = "bank"  # "otter": imported by `grader import otter`, no reference or mutants
+    otter: dict[str, Any] | None = None  # the imported test and its cases (docs/otter.md)
 
     @property
     def question_file(self) -> Path:
@@ -88,6 +90,7 @@ class Bank:
     topics: dict[str, dict[str, str]]
     questions: dict[str, Question]
     assignments: dict[str, Assignment]
+    public: bool = False  # no hidden checks or references here (see loader.PUBLIC_MARKER)
 
     def assignment_questions(self, name: str) -> list[Question]:
         return [self.questions[qid] for qid in self.assignments[name].question_ids]

@@ -45,28 +45,31 @@ class QuestionResult:
 # Collected checks per question, reused across submissions (a batch grades hundreds with the
 # same bank). Keyed by the check file's mtime so an edited bank is picked up; check modules must
 # therefore keep no state between runs, which docs/bank.md asks of them.
-_CHECK_CACHE: dict[tuple[str, str, int, int], list[Check]] = {}
+_CHECK_CACHE: dict[tuple[str, str, int, int, bool], list[Check]] = {}
 
 
-def question_checks(question: Question) -> list[Check]:
-    """Public checks first (what the student already saw), then the hidden ones."""
+def question_checks(question: Question, public_only: bool = False) -> list[Check]:
+    """Public checks first (what the student already saw), then the hidden ones (unless
+    `public_only`: then the hidden-check file is not even loaded, and need not exist)."""
     try:
         mtime = question.checks_path.stat().st_mtime_ns
     except OSError:
         mtime = -1
     public = tuple((c.name, c.points, c.doctest) for c in question.public_checks)
-    key = (question.id, str(question.checks_path), mtime, hash(public))
+    key = (question.id, str(question.checks_path), mtime, hash(public), public_only)
     if key not in _CHECK_CACHE:
-        _CHECK_CACHE[key] = _collect_checks(question)
+        _CHECK_CACHE[key] = _collect_checks(question, public_only)
     return _CHECK_CACHE[key]
 
 
-def _collect_checks(question: Question) -> list[Check]:
+def _collect_checks(question: Question, public_only: bool) -> list[Check]:
     defines = [(d.name, d.kind) for d in question.defines]
     public = [
         make_public_check(question.id, c.name, c.points, c.doctest, defines)
         for c in question.public_checks
     ]
+    if public_only:
+        return public
     return public + collect_hidden_checks(question.id, question.checks_path)
 
 
@@ -85,9 +88,37 @@ def grade_questions(
     results = []
     for question in questions:
         result = QuestionResult(question.id)
-        for check in question_checks(question):
-            if options.public_only and check.visibility != "visible":
+        lost: list[CheckResult] = []
+        for check in question_checks(question, options.public_only):
+            if len(lost) >= MAX_LOST_SESSIONS_PER_QUESTION:
+                # Each lost session costs a call timeout and a replay of the notebook: after
+                # two, the question's other checks are not run, so one endless loop costs its
+                # own question only and the grade stays bounded in time.
+                result.checks.append(not_run(check, lost))
                 continue
-            result.checks.append(run_check(check, student, base_seed, options))
+            outcome = run_check(check, student, base_seed, options)
+            if outcome.lost_session:
+                lost.append(outcome)
+            result.checks.append(outcome)
         results.append(result)
     return results
+
+
+MAX_LOST_SESSIONS_PER_QUESTION = 2
+
+
+def not_run(check: Check, lost: list[CheckResult]) -> CheckResult:
+    """A check skipped after the question's code hung (status timeout) or crashed (error)."""
+    hung = lost[-1].status == "timeout"
+    return CheckResult(
+        name=check.name,
+        score=0.0,
+        max_score=check.points,
+        status=lost[-1].status,
+        visibility=check.visibility,
+        message=(
+            f"not run: the student's code {'did not finish' if hung else 'crashed'} in "
+            f"{len(lost)} earlier checks of this question"
+        ),
+        device=check.device,
+    )

@@ -59,6 +59,7 @@ class CheckResult:
     message: str = ""
     seconds: float = 0.0
     device: str | None = None
+    lost_session: bool = False  # the student's process hung or died during this check
 
     def as_dict(self) -> dict[str, Any]:
         out = {
@@ -185,7 +186,9 @@ def collect_hidden_checks(question_id: str, path: Path) -> list[Check]:
                         question_id=question_id,
                         name=full_name,
                         points=weight,
-                        visibility="hidden",
+                        # A generated check file may mark a case the student also sees (an
+                        # imported otter case that was public there).
+                        visibility=getattr(function, "__grader_visibility__", "hidden"),
                         runner=_make_hidden_runner(function, argnames, params, fixtures, device),
                         device=device or params.get("device"),
                         description=doc.splitlines()[0] if doc else "",
@@ -336,9 +339,13 @@ def run_check(
     try:
         check.runner(context)
     except CallTimeout:
-        return result("timeout", 0.0, "the student's code did not finish in time")
+        lost = result("timeout", 0.0, "the student's code did not finish in time")
+        lost.lost_session = True
+        return lost
     except SandboxCrashed as exc:
-        return result("error", 0.0, f"the student's process crashed: {exc}")
+        lost = result("error", 0.0, f"the student's process crashed: {exc}")
+        lost.lost_session = True
+        return lost
     except StudentCodeProblem as exc:
         return result(exc.status, 0.0, str(exc))
     except CheckFailed as exc:

@@ -142,6 +142,17 @@ class Student:
             raise SandboxCrashed(str(message.header["agent_error"])[:300])
         return message
 
+    def run_source(self, source: str) -> tuple[bool, str, str]:
+        """Run `source` in the student's namespace, in the sandbox (an imported otter case that
+        must run where otter runs it): (ok, stdout, "Type: message" of the error or "")."""
+        header = self._request({"op": "run_cell", "source": source}, {}).header
+        error_info = header.get("error")
+        error = ""
+        if isinstance(error_info, dict):
+            error = f"{error_info.get('type', '')}: {error_info.get('message', '')}"
+        stdout = header.get("stdout")
+        return header.get("status") == "ok", stdout if isinstance(stdout, str) else "", error
+
     def describe(self, name: str) -> dict[str, Any]:
         message = self._request({"op": "describe", "names": [name]}, {})
         info = message.header.get("names", {}).get(name)

@@ -12,6 +12,7 @@ Lifecycle (like nbclient's client: explicit, with a timeout at every wait):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -32,8 +33,14 @@ from .base import (
     Session,
     cell_outcome_from_reply,
 )
+from .cgroups import SandboxCgroup, cgroups_available, prefer_not_to_oom_kill
 from .inside import codec, wire
 from .isolation import LaunchPlan, plan_launch
+
+# Beyond what the zygote uses once warm and what a submission may add (Limits.memory_mb): room
+# for the next child warming up and for the kernel's bookkeeping, in the engine's memory cap.
+CGROUP_MEMORY_SLACK_MB = 512
+CGROUP_EXTRA_TASKS = 64
 
 ZYGOTE_START_TIMEOUT = 120.0
 CONTROL_TIMEOUT = 30.0
@@ -148,6 +155,10 @@ class ForkEngine(Engine):
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.info: dict[str, Any] = {}
+        self.cgroup: SandboxCgroup | None = None
+        self.cgroup_problem = ""
+        self.baseline_memory = 0
+        self.baseline_tasks = 0
         # Replies the zygote still owes us: a "kill" is sent without waiting (the zygote kills
         # and wipes while the judge builds the result); its reply is read before the next request.
         self.pending_replies = 0
@@ -177,6 +188,14 @@ class ForkEngine(Engine):
             "child_uids": list(plan.child_uids),
         }
         self.plan = plan
+        ok, self.cgroup_problem = cgroups_available()
+        cgroup = SandboxCgroup(f"fork-{os.getpid()}-{id(self):x}") if ok else None
+
+        def confine() -> None:  # in the sandbox's first process, before exec
+            prefer_not_to_oom_kill()
+            if cgroup is not None:
+                cgroup.join()
+
         try:
             self.process = subprocess.Popen(
                 plan.argv,
@@ -186,6 +205,7 @@ class ForkEngine(Engine):
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
+                preexec_fn=confine,
             )
         except OSError as exc:
             raise EngineUnavailable(f"cannot start the sandbox: {exc}") from None
@@ -210,6 +230,10 @@ class ForkEngine(Engine):
                 f"the sandbox did not start: {stderr.decode(errors='replace').strip() or 'no answer'}"
             )
         self.info = json.loads(ready)
+        self.cgroup = cgroup
+        if cgroup is not None:
+            self.baseline_memory = cgroup.memory_usage()
+            self.baseline_tasks = _tasks_in(cgroup)
         # The zygote's stderr is not read from now on: close our end so it can never block.
         if self.process.stderr is not None:
             self.process.stderr.close()
@@ -242,6 +266,9 @@ class ForkEngine(Engine):
                     kill_uid(uid)
             if self.plan.host_scratch is not None:
                 shutil.rmtree(self.plan.host_scratch, ignore_errors=True)
+        if self.cgroup is not None:
+            self.cgroup.close()
+            self.cgroup = None
 
     def _control(
         self, message: dict[str, Any], fds: list[int] | None = None, *, wait: bool = True
@@ -274,6 +301,7 @@ class ForkEngine(Engine):
         for attempt in range(2):
             if not self._zygote_alive():
                 self._start_zygote()
+            self._cap_cgroup(limits)
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 reply = self._control(
@@ -290,6 +318,15 @@ class ForkEngine(Engine):
             return ForkSession(self, ours, int(reply["pid"]), limits)
         raise SandboxCrashed("the sandbox could not start a child")
 
+    def _cap_cgroup(self, limits: Limits) -> None:
+        """All the sandbox's processes together: what the warm zygote uses, plus what this
+        submission may add (its processes share Limits.memory_mb and max_processes)."""
+        if self.cgroup is None:
+            return
+        slack = CGROUP_MEMORY_SLACK_MB * 1024 * 1024
+        self.cgroup.set_memory_limit(self.baseline_memory + limits.memory_mb * 1024 * 1024 + slack)
+        self.cgroup.set_pids_limit(self.baseline_tasks + limits.max_processes + CGROUP_EXTRA_TASKS)
+
     def end_submission(self) -> None:
         """Kill every process of the current submission and wipe its files."""
         if not self._zygote_alive():
@@ -305,7 +342,12 @@ class ForkEngine(Engine):
         if self.plan is None:
             self._start_zygote()
         assert self.plan is not None
-        return self.plan.isolation
+        isolation = self.plan.isolation
+        if self.cgroup is not None:
+            limits = [*isolation.resource_limits, "memory of all processes", "task count"]
+            return dataclasses.replace(isolation, resource_limits=limits)
+        missing = f"a memory cap over all of a submission's processes ({self.cgroup_problem})"
+        return dataclasses.replace(isolation, missing=[*isolation.missing, missing])
 
     def close(self) -> None:
         self._stop_zygote()
@@ -320,6 +362,13 @@ def _limits_for_child(limits: Limits) -> dict[str, Any]:
         "max_message_bytes": limits.max_message_bytes,
         "cpu_seconds": int(limits.notebook_timeout) + 60,
     }
+
+
+def _tasks_in(cgroup: SandboxCgroup) -> int:
+    try:
+        return int((cgroup.dirs["pids"] / "pids.current").read_text())
+    except (OSError, ValueError):
+        return 64
 
 
 def kill_uid(uid: int) -> None:

@@ -25,6 +25,8 @@ import tempfile
 import time
 from typing import Any
 
+from jupyter_core.utils import run_sync
+
 from .base import (
     CallTimeout,
     CellOutcome,
@@ -50,7 +52,7 @@ KERNEL_START_TIMEOUT = 60
 
 def _sandboxed_kernel_manager(workdir: str, uid: int, gpu: bool, scratch_mb: int):
     """A KernelManager whose kernel starts inside bubblewrap and talks over unix sockets."""
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
     runtime = os.path.join(workdir, "run")
     os.makedirs(runtime)
@@ -59,7 +61,7 @@ def _sandboxed_kernel_manager(workdir: str, uid: int, gpu: bool, scratch_mb: int
     os.chmod(workdir, 0o711)
     connection_file = os.path.join(runtime, "kernel.json")
 
-    class SandboxedKernelManager(KernelManager):
+    class SandboxedKernelManager(AsyncKernelManager):
         def write_connection_file(self, **kwargs: Any) -> None:
             super().write_connection_file(**kwargs)
             os.chown(self.connection_file, uid, uid)  # written 0600 by us; the kernel reads it
@@ -81,7 +83,7 @@ class KernelSession(Session):
         self, limits: Limits, sandboxed: bool = False, gpu: bool = False, scratch_mb: int = 256
     ) -> None:
         import nbformat
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import AsyncKernelManager
         from nbclient import NotebookClient
 
         self.limits = limits
@@ -105,7 +107,9 @@ class KernelSession(Session):
             self.km = _sandboxed_kernel_manager(self.workdir, kernel_uid(), gpu, scratch_mb)
             env = {}  # the sandbox sets its own (scrubbed) environment
         else:
-            self.km = KernelManager(kernel_name="python3")
+            # nbclient needs the async manager: with a blocking client, waiting for a dead
+            # kernel's output would block its event loop, and the liveness check never runs.
+            self.km = AsyncKernelManager(kernel_name="python3")
         self.nb = nbformat.v4.new_notebook()
         self.client = NotebookClient(
             self.nb, km=self.km, timeout=limits.cell_timeout, allow_errors=True, startup_timeout=KERNEL_START_TIMEOUT,
@@ -145,7 +149,7 @@ class KernelSession(Session):
             f"{limits!r})\n"
             "del _g_importlib\n"
         )
-        reply = self.client.kc.execute_interactive(
+        reply = run_sync(self.client.kc.execute_interactive)(
             code, silent=True, store_history=False, timeout=KERNEL_START_TIMEOUT
         )
         if reply["content"].get("status") != "ok":
@@ -243,7 +247,7 @@ class KernelSession(Session):
             if self.client.kc is not None:
                 self.client.kc.stop_channels()
             if self.km.has_kernel:
-                self.km.shutdown_kernel(now=True)
+                run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:
             pass
         shutil.rmtree(self.workdir, ignore_errors=True)

@@ -438,7 +438,10 @@ class Decoder:
             return int(body)
         if tag == "$complex":
             re, im = _expect_list(body)
-            return complex(self.decode(re), self.decode(im))
+            re, im = self.decode(re, depth + 1), self.decode(im, depth + 1)
+            if _type(re) not in (int, float) or _type(im) not in (int, float):
+                raise DecodeError("bad complex number")
+            return complex(re, im)
         if tag == "$bytes":
             return bytes(self.blob(body))
         if tag == "$range":
@@ -659,6 +662,8 @@ def unpack(
         header = json.loads(bytes(view[8 : 8 + head_len]).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DecodeError(f"header is not JSON: {exc}") from None
+    except RecursionError:
+        raise DecodeError("header nests too deeply") from None
     if _type(header) is not dict:
         raise DecodeError("header is not an object")
     sizes = header.get("blob_sizes", [])
@@ -679,6 +684,17 @@ def unpack(
 def decode_message(
     data: bytes | memoryview, max_bytes: int = DEFAULT_MAX_BYTES, device_map: Any = None
 ) -> Message:
+    """Decode one message. Whatever the bytes, the only exception is DecodeError: a forged
+    message from the sandbox must not be able to crash (or be mistaken for) the judge."""
+    try:
+        return _decode_message(data, max_bytes, device_map)
+    except DecodeError:
+        raise
+    except (Exception, MemoryError) as exc:  # RecursionError, OverflowError, torch errors...
+        raise DecodeError(f"malformed message ({type(exc).__name__})") from None
+
+
+def _decode_message(data: bytes | memoryview, max_bytes: int, device_map: Any) -> Message:
     header, blobs = unpack(data, max_bytes)
     decoder = Decoder(blobs, device_map=device_map)
     raw_values = header.pop("values", {})

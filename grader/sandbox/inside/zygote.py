@@ -60,6 +60,7 @@ def _preload(options: dict) -> dict:
     # Warm the code paths every child would otherwise pay for on first use (the meta device
     # costs about a second the first time).
     torch.zeros_like(torch.empty(2, device="meta"))
+    torch.cat([torch.empty(1, 1, device="meta")] * 2, dim=1)  # ~3 s on first use otherwise
     (torch.ones(2, requires_grad=True) * 2).sum().backward()
     loaded = ["torch", "numpy"]
     for name in options.get("preload", []):
@@ -128,6 +129,13 @@ def prepare_child(uid: int | None, scratch_root: str) -> str:
     libc = ctypes.CDLL(None)
     # If the zygote dies (a student may kill it), the child must not outlive it.
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # The zygote is the OOM killer's last choice (-1000, inherited); a submission's processes
+    # are its first, so a memory cap kills the student's code, never the zygote.
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:
+        pass
     if uid is not None:
         drop_privileges(uid, uid)
     else:
@@ -234,25 +242,24 @@ def hand_over(child: WarmChild, limits: dict, rpc_fd: int) -> bool:
 
 
 def kill_submission(mode: str, child: WarmChild | None, wipe: list[str]) -> int:
-    """Kill every process of the submission and wipe what it wrote; the zygote survives."""
+    """Kill every process of the submission and remove what it left: files in the shared
+    scratch folders, System V IPC objects. The zygote survives."""
     killed = 0
     if mode == "uid" and child is not None and child.uid is not None:
+        # Found by the zygote, which may list the scratch root (mode 1733, its own).
+        leftovers = _entries_owned_by(wipe, child.uid)
         # A helper that becomes the submission's uid: kill(-1) then reaches every process of
         # that uid (double-forked daemons included) and nothing else, not even the next warm
-        # child, which runs under the other uid.
+        # child, which runs under the other uid. As that uid it can delete what the uid made.
         helper = os.fork()
         if helper == 0:
             code = 0
             try:
                 drop_privileges(child.uid, child.uid)
-                for _ in range(200):
-                    try:
-                        os.kill(-1, signal.SIGKILL)
-                    except ProcessLookupError:
-                        break
-                    time.sleep(0.001)
-                for path in wipe:
-                    _wipe(path)
+                _kill_uid_processes(child.uid)
+                for path in leftovers:
+                    _remove(path)
+                _remove_ipc_objects(child.uid)
             except BaseException:
                 code = 1
             finally:
@@ -267,16 +274,10 @@ def kill_submission(mode: str, child: WarmChild | None, wipe: list[str]) -> int:
         # Our uid (or pid namespace) holds nothing but the zygote and the submission's
         # processes: kill(-1) reaches all of them, double-forked daemons included, atomically
         # with respect to fork.
-        for _ in range(50):
-            try:
-                os.kill(-1, signal.SIGKILL)
-                killed += 1
-            except ProcessLookupError:
-                break
-            _reap()
-            time.sleep(0.002)
+        killed = _kill_all_signalable(reap=True)
         for path in wipe:
             _wipe(path)
+        _remove_ipc_objects(os.getuid())
     elif child is not None:
         try:
             os.killpg(child.pid, signal.SIGKILL)
@@ -293,8 +294,118 @@ def kill_submission(mode: str, child: WarmChild | None, wipe: list[str]) -> int:
                 pass
         for path in wipe:
             _wipe(path)
+        _remove_ipc_objects(os.getuid())
     _reap()
     return killed
+
+
+def _kill_uid_processes(uid: int) -> None:
+    """As `uid`: SIGKILL every process of `uid` until none is left running (the killed ones
+    stay zombies until the zygote or the subreaper reaps them, which is fine)."""
+    for _ in range(100):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        if not _running_processes_of(uid):
+            return
+        time.sleep(0.001)
+
+
+def _running_processes_of(uid: int) -> list[int]:
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                status = f.read()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        state = fields.get("State", "").split()
+        uids = fields.get("Uid", "").split()
+        if uids and int(uids[0]) == uid and state and state[0] not in ("Z", "X"):
+            found.append(int(entry))
+    return found
+
+
+def _kill_all_signalable(reap: bool = False) -> int:
+    """SIGKILL to every process this one may signal, until none is left (or only zombies that
+    our parent will reap). Returns how many rounds it took."""
+    rounds = 0
+    for _ in range(50):
+        try:
+            os.kill(-1, signal.SIGKILL)
+            rounds += 1
+        except ProcessLookupError:
+            break
+        if reap:
+            _reap()
+        time.sleep(0.002)
+    return rounds
+
+
+def _entries_owned_by(folders: list[str], uid: int) -> list[str]:
+    found = []
+    for folder in folders:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            path = os.path.join(folder, entry)
+            try:
+                if os.lstat(path).st_uid == uid:
+                    found.append(path)
+            except OSError:
+                pass
+    return found
+
+
+def _remove(path: str) -> None:
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
+IPC_RMID = 0
+
+
+def _remove_ipc_objects(uid: int) -> None:
+    """Remove the System V shared memory segments, message queues and semaphore sets that `uid`
+    owns or created: the IPC namespace is the zygote's, shared by every submission."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    removers = {
+        "shm": lambda ident: libc.shmctl(ident, IPC_RMID, None),
+        "msg": lambda ident: libc.msgctl(ident, IPC_RMID, None),
+        "sem": lambda ident: libc.semctl(ident, 0, IPC_RMID, 0),
+    }
+    for kind, remove in removers.items():
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                lines = table.read().splitlines()
+        except OSError:
+            continue
+        if not lines:
+            continue
+        columns = lines[0].split()
+        try:
+            id_col = 1
+            uid_col, cuid_col = columns.index("uid"), columns.index("cuid")
+        except ValueError:
+            continue
+        for line in lines[1:]:
+            fields = line.split()
+            try:
+                if uid in (int(fields[uid_col]), int(fields[cuid_col])):
+                    remove(int(fields[id_col]))
+            except (IndexError, ValueError):
+                pass
 
 
 def _descendants(root: int) -> list[int]:
@@ -328,17 +439,12 @@ def _reap() -> None:
 
 
 def _wipe(path: str) -> None:
-    if not os.path.isdir(path):
+    try:
+        entries = os.listdir(path)
+    except OSError:
         return
-    for entry in os.listdir(path):
-        target = os.path.join(path, entry)
-        try:
-            if os.path.isdir(target) and not os.path.islink(target):
-                shutil.rmtree(target, ignore_errors=True)
-            else:
-                os.unlink(target)
-        except OSError:
-            pass
+    for entry in entries:
+        _remove(os.path.join(path, entry))
 
 
 def main() -> None:

@@ -1,0 +1,494 @@
+"""`grader bank selftest`: prove every question works through the real sandbox.
+
+`grader bank validate` runs the bank's code in the grader's own process, which is quick but not
+how a submission is graded. The selftest grades each variant of each question the way a student's
+notebook is graded: a one-cell notebook, run by the engine (the fork zygote by default, one warm
+engine for the whole run), its hidden checks run by the judge over the RPC. It expects
+
+- the reference (solutions/<id>.py) to get full marks, its cell running without error;
+- the starter to get 0 points on hidden checks, its cell running without error;
+- every mutant to lose points on some hidden check, its cell running without error (a mutant
+  that only fails because its cell crashes encodes no real mistake);
+- every assignment's solution notebook to get full marks and its templates 0 on hidden checks.
+
+Checks that need a device this machine lacks are skipped (left out of the maximum), as in real
+grading; run it on a GPU machine with `--device cuda` to cover them too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import Bank, Question
+
+FAILED_STATUSES = ("failed", "error", "timeout")
+EPS = 1e-6
+
+
+@dataclass
+class VariantResult:
+    """One graded variant: a question's reference, starter or mutant, or an assignment notebook."""
+
+    id: str  # question id, or assignment name
+    topic: str | None  # None for assignment notebooks
+    variant: str  # reference | starter | mutant:NAME | solution-notebook | template-LANG
+    ok: bool
+    problem: str = ""  # what went wrong, one line, when not ok
+    score: float = 0.0
+    max_score: float = 0.0
+    hidden_score: float = 0.0
+    hidden_max: float = 0.0
+    skipped: int = 0  # checks skipped (a device this machine lacks)
+    caught_by: list[str] = field(default_factory=list)  # hidden checks a mutant failed
+    seconds: float = 0.0
+
+
+@dataclass
+class SelftestReport:
+    results: list[VariantResult]
+    engine: str
+    devices: list[str]
+    isolation: dict[str, Any]
+    seconds: float = 0.0
+    left_out: list[str] = field(default_factory=list)  # "ID: why it was not tested"
+
+    @property
+    def failures(self) -> list[VariantResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def of(self, variant_prefix: str) -> list[VariantResult]:
+        return [r for r in self.results if r.variant.startswith(variant_prefix)]
+
+    def topic_counts(self) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        for r in self.results:
+            if r.topic is None:
+                continue
+            row = counts.setdefault(
+                r.topic,
+                {
+                    "questions": 0,
+                    "references_full_marks": 0,
+                    "starters_zero": 0,
+                    "mutants": 0,
+                    "mutants_caught": 0,
+                },
+            )
+            if r.variant == "reference":
+                row["questions"] += 1
+                row["references_full_marks"] += r.ok
+            elif r.variant == "starter":
+                row["starters_zero"] += r.ok
+            elif r.variant.startswith("mutant:"):
+                row["mutants"] += 1
+                row["mutants_caught"] += r.ok
+        return counts
+
+    def kill_rate(self) -> float | None:
+        mutants = self.of("mutant:")
+        return sum(m.ok for m in mutants) / len(mutants) if mutants else None
+
+    def as_dict(self) -> dict[str, Any]:
+        mutants = self.of("mutant:")
+        notebooks = [r for r in self.results if r.topic is None]
+        return {
+            "ok": self.ok,
+            "questions": len(self.of("reference")),
+            "references": {
+                "full_marks": sum(r.ok for r in self.of("reference")),
+                "total": len(self.of("reference")),
+            },
+            "starters": {
+                "zero_on_hidden": sum(r.ok for r in self.of("starter")),
+                "total": len(self.of("starter")),
+            },
+            "mutants": {"caught": sum(m.ok for m in mutants), "total": len(mutants)},
+            "kill_rate": self.kill_rate(),
+            "topics": self.topic_counts(),
+            "assignment_notebooks": {
+                "ok": sum(r.ok for r in notebooks),
+                "total": len(notebooks),
+            },
+            "failures": [
+                {"id": r.id, "variant": r.variant, "problem": r.problem} for r in self.failures
+            ],
+            "results": [asdict(r) for r in self.results],
+            "left_out": self.left_out,
+            "engine": self.engine,
+            "devices": self.devices,
+            "isolation": self.isolation,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# -- judging one graded result ------------------------------------------------------------------
+
+
+def _sums(result: dict[str, Any]) -> dict[str, Any]:
+    """Score sums of a result, hidden checks apart, and the failed hidden checks' names."""
+    checks = [c for q in result["questions"] for c in q["checks"]]
+    hidden = [c for c in checks if c["visibility"] == "hidden"]
+    return {
+        "score": float(result["score"]),
+        "max_score": float(result["max_score"]),
+        "hidden_score": round(sum(c["score"] for c in hidden), 6),
+        "hidden_max": round(sum(c["max_score"] for c in hidden), 6),
+        "skipped": sum(c["status"] == "skipped" for c in checks),
+        "failed_hidden": [
+            f"{q['id']}::{c['name']}" if len(result["questions"]) > 1 else c["name"]
+            for q in result["questions"]
+            for c in q["checks"]
+            if c["visibility"] == "hidden" and c["status"] in FAILED_STATUSES
+        ],
+        "not_passed": [
+            (q["id"], c)
+            for q in result["questions"]
+            for c in q["checks"]
+            if c["status"] in FAILED_STATUSES
+        ],
+    }
+
+
+def _cell_problem(result: dict[str, Any]) -> str:
+    """The first cell that did not run cleanly, as one line ('' when all did)."""
+    for cell in result["cells"]:
+        if cell["status"] != "ok":
+            error = cell["error"] or {}
+            detail = f"{error.get('type', '')}: {error.get('message', '')}".strip(": ")
+            return f"cell {cell['index']} {cell['status']}" + (
+                f" ({_line(detail)})" if detail else ""
+            )
+    return ""
+
+
+def _line(text: str, limit: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _first_failure(sums: dict[str, Any]) -> str:
+    qid, check = sums["not_passed"][0]
+    message = _line(check["message"]) or check["status"]
+    more = len(sums["not_passed"]) - 1
+    tail = f" (and {more} more)" if more else ""
+    return f"{qid}::{check['name']} {check['status']}: {message}{tail}"
+
+
+def judge_full_marks(result: dict[str, Any]) -> tuple[bool, str]:
+    sums = _sums(result)
+    cell = _cell_problem(result)
+    if sums["max_score"] <= 0:
+        return False, "no check ran (maximum 0 points)"
+    if sums["score"] < sums["max_score"] - EPS:
+        return False, (
+            f"{sums['score']:g}/{sums['max_score']:g} instead of full marks; {_first_failure(sums)}"
+        )
+    if cell:
+        return False, f"full marks, but {cell}"
+    return True, ""
+
+
+def judge_zero_hidden(result: dict[str, Any]) -> tuple[bool, str]:
+    sums = _sums(result)
+    cell = _cell_problem(result)
+    if sums["hidden_score"] > EPS:
+        passed = [
+            c["name"]
+            for q in result["questions"]
+            for c in q["checks"]
+            if c["visibility"] == "hidden" and c["score"] > 0
+        ]
+        return False, (
+            f"{sums['hidden_score']:g} points on hidden checks instead of 0 "
+            f"(passes {', '.join(passed[:3])}{'…' if len(passed) > 3 else ''})"
+        )
+    if cell:
+        return False, f"its {cell}; the starter must run as given"
+    return True, ""
+
+
+def judge_mutant(result: dict[str, Any]) -> tuple[bool, str]:
+    sums = _sums(result)
+    cell = _cell_problem(result)
+    if cell:
+        return False, f"its {cell}; a mutant must run and give wrong answers"
+    if not sums["failed_hidden"] or sums["hidden_score"] >= sums["hidden_max"] - EPS:
+        return False, (
+            f"not caught: {sums['hidden_score']:g}/{sums['hidden_max']:g} on hidden checks; "
+            "add a hidden check that fails it"
+        )
+    return True, ""
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def one_cell_submission(label: str, source: str):
+    """A submission made of one code cell, seeded by its source so a run can be reproduced."""
+    from ..submission import Submission
+
+    return Submission(
+        path=Path(f"<selftest {label}>"),
+        sha256=hashlib.sha256(source.encode("utf-8")).hexdigest(),
+        code_cells=[(0, source)],
+        cell_count=1,
+    )
+
+
+def question_variants(question: Question) -> list[tuple[str, str, Callable[[dict], Any]]]:
+    """(variant, code, judge) for the reference, the starter and every mutant."""
+    variants = [
+        ("reference", question.solution(), judge_full_marks),
+        ("starter", question.starter, judge_zero_hidden),
+    ]
+    variants += [(f"mutant:{m.name}", m.code, judge_mutant) for m in question.mutants]
+    return variants
+
+
+def assignment_notebooks(bank: Bank, name: str) -> list[tuple[str, Path, Callable[[dict], Any]]]:
+    templates = bank.root.parent / "student_templates"
+    return [
+        ("solution-notebook", bank.solutions_dir / f"{name}.ipynb", judge_full_marks),
+        ("template-zh", templates / f"{name}.zh.ipynb", judge_zero_hidden),
+        ("template-en", templates / f"{name}.en.ipynb", judge_zero_hidden),
+    ]
+
+
+def run_selftest(
+    bank: Bank,
+    engine: Any,
+    limits: Any,
+    devices: Any,
+    question_ids: Iterable[str],
+    assignments: Iterable[str],
+) -> SelftestReport:
+    """Grade every variant of `question_ids` and the notebooks of `assignments` with `engine`."""
+    from ..grade import grade_submission, validate_result
+    from ..submission import NotebookProblem, load_submission
+
+    started = time.perf_counter()
+    results: list[VariantResult] = []
+
+    def grade(
+        ident: str,
+        topic: str | None,
+        variant: str,
+        submission: Any,
+        judge: Callable,
+        assignment: str,
+        question_ids: list[str] | None = None,
+    ) -> None:
+        t0 = time.perf_counter()
+        try:
+            result = grade_submission(
+                submission, bank, assignment, engine, limits, devices, question_ids=question_ids
+            )
+            validate_result(result)
+        except Exception as exc:  # the grader failing on one variant must not stop the rest
+            outcome = VariantResult(
+                ident,
+                topic,
+                variant,
+                False,
+                f"the grader failed: {type(exc).__name__}: {_line(exc)}",
+            )
+        else:
+            ok, problem = judge(result)
+            sums = _sums(result)
+            outcome = VariantResult(
+                ident,
+                topic,
+                variant,
+                ok,
+                problem,
+                score=sums["score"],
+                max_score=sums["max_score"],
+                hidden_score=sums["hidden_score"],
+                hidden_max=sums["hidden_max"],
+                skipped=sums["skipped"],
+                caught_by=sums["failed_hidden"] if variant.startswith("mutant:") else [],
+            )
+        outcome.seconds = round(time.perf_counter() - t0, 4)
+        results.append(outcome)
+
+    for qid in question_ids:
+        question = bank.questions[qid]
+        for variant, code, judge in question_variants(question):
+            submission = one_cell_submission(f"{qid} {variant}", code)
+            grade(
+                qid,
+                question.topic,
+                variant,
+                submission,
+                judge,
+                assignment=f"selftest:{qid}",
+                question_ids=[qid],
+            )
+
+    for name in assignments:
+        for variant, path, judge in assignment_notebooks(bank, name):
+            try:
+                submission = load_submission(path)
+            except NotebookProblem as exc:
+                results.append(
+                    VariantResult(name, None, variant, False, f"{exc}; run: grader assign {name}")
+                )
+                continue
+            grade(name, None, variant, submission, judge, assignment=name)
+
+    return SelftestReport(
+        results=results,
+        engine=engine.name,
+        devices=list(devices.devices),
+        isolation=engine.isolation().as_dict(),
+        seconds=time.perf_counter() - started,
+    )
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+def is_own(question: Question) -> bool:
+    """Written for this bank (with a reference and mutants), not imported from otter-grader."""
+    return getattr(question, "source", "bank") == "bank"
+
+
+def select(
+    bank: Bank, topics: list[str] | None, ids: list[str] | None
+) -> tuple[list[str], list[str], list[str]]:
+    """(question ids, assignments, what is left out and why), in the catalogue's order.
+
+    With no filter: everything. With --topic: its questions, and the assignments whose questions
+    all belong to the chosen topics. With --question: those questions only. Questions imported
+    from otter-grader have no reference or mutants, so they and their assignments are left out.
+    Raises UsageProblem for an unknown topic or id.
+    """
+    from ..cli import UsageProblem
+
+    for topic in topics or []:
+        if topic not in bank.topics:
+            raise UsageProblem(f"unknown topic {topic!r}; topics: {', '.join(bank.topics)}")
+    for qid in ids or []:
+        if qid not in bank.questions:
+            raise UsageProblem(
+                f"unknown question {qid!r}; `grader bank list` shows the ids of the bank"
+            )
+    order = {topic: index for index, topic in enumerate(bank.topics)}
+    chosen = [
+        q
+        for q in bank.questions.values()
+        if (not topics or q.topic in topics) and (not ids or q.id in ids)
+    ]
+    left_out = [
+        f"{q.id}: imported from otter-grader, no reference or mutants to test"
+        for q in chosen
+        if not is_own(q)
+    ]
+    chosen = [q for q in chosen if is_own(q)]
+    chosen.sort(key=lambda q: (order.get(q.topic, len(order)), q.difficulty, q.id))
+    names: list[str] = []
+    for name in [] if ids else sorted(bank.assignments):
+        questions = bank.assignment_questions(name)
+        if topics and not all(q.topic in topics for q in questions):
+            continue
+        if not all(is_own(q) for q in questions):
+            left_out.append(f"{name}: an assignment with imported questions (no reference)")
+            continue
+        names.append(name)
+    return [q.id for q in chosen], names, left_out
+
+
+def print_report(report: SelftestReport, console: Any, err_console: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title="bank selftest through the sandbox")
+    for column in (
+        "topic",
+        "questions",
+        "references at full marks",
+        "starters at 0",
+        "mutants caught",
+    ):
+        table.add_column(column, justify="right" if column != "topic" else "left")
+    for topic, row in report.topic_counts().items():
+        table.add_row(
+            topic,
+            str(row["questions"]),
+            f"{row['references_full_marks']}/{row['questions']}",
+            f"{row['starters_zero']}/{row['questions']}",
+            f"{row['mutants_caught']}/{row['mutants']}",
+        )
+    console.print(table)
+    notebooks = [r for r in report.results if r.topic is None]
+    if notebooks:
+        good = sum(r.ok for r in notebooks)
+        console.print(
+            f"assignment notebooks: {good}/{len(notebooks)} as expected "
+            "(solutions at full marks, templates at 0 on hidden checks)"
+        )
+    rate = report.kill_rate()
+    if rate is not None:
+        mutants = report.of("mutant:")
+        console.print(f"mutant kill rate: {rate:.1%} ({sum(m.ok for m in mutants)}/{len(mutants)})")
+    skipped = sum(r.skipped for r in report.results)
+    if skipped:
+        console.print(
+            f"{skipped} check case(s) skipped: they need a device this run lacks "
+            f"(graded on {', '.join(report.devices)})"
+        )
+    console.print(
+        f"{len(report.results)} submissions graded by the {report.engine} engine in "
+        f"{report.seconds:.1f} s"
+    )
+    for line in report.left_out:
+        console.print(f"not tested: {line}", markup=False)
+    for failure in report.failures:
+        err_console.print(f"{failure.id}: {failure.variant}: {failure.problem}", markup=False)
+    if report.failures:
+        err_console.print(f"{len(report.failures)} failure(s).")
+
+
+def command(args: argparse.Namespace) -> int:
+    """The `grader bank selftest` handler."""
+    from ..cli import (
+        EXIT_FAILED,
+        EXIT_OK,
+        UsageProblem,
+        _load_bank,
+        console,
+        err_console,
+        limits_from_args,
+        open_engine,
+    )
+    from ..grade import DeviceUnavailable, plan_devices
+
+    bank = _load_bank(args)
+    ids, names, left_out = select(bank, args.topic, args.question)
+    try:
+        devices = plan_devices(args.device)
+    except DeviceUnavailable as exc:
+        raise UsageProblem(str(exc)) from None
+    engine = open_engine(args, gpu="cuda" in devices.devices)
+    try:
+        report = run_selftest(bank, engine, limits_from_args(args), devices, ids, names)
+    finally:
+        engine.close()
+    report.left_out = left_out
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        for failure in report.failures:
+            err_console.print(f"{failure.id}: {failure.variant}: {failure.problem}", markup=False)
+    else:
+        print_report(report, console, err_console)
+    return EXIT_OK if report.ok else EXIT_FAILED

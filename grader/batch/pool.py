@@ -1,0 +1,233 @@
+"""A pool of warm grader processes on this machine.
+
+Each worker is started once (spawn: a clean interpreter, torch imported once), keeps one engine
+for all its submissions, and grades one submission at a time. The parent hands out work only to
+idle workers, so at most N notebooks are in flight and memory stays flat however long the batch.
+
+Messages are JSON text and raw notebook bytes over a pipe: nothing is pickled, so even a result
+full of student-written messages is only ever decoded as JSON.
+
+A worker that dies (or hangs past the task deadline) is replaced; the submission it held is
+reported as an error once, never retried in a loop.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from .grading import GradeConfig, outcome_error
+
+
+class PoolProblem(Exception):
+    """The pool cannot grade at all (workers cannot start); one line. `usage` marks a refusal
+    caused by the options given (e.g. --strict-isolation where the sandbox is weaker)."""
+
+    def __init__(self, message: str, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+@dataclass
+class Task:
+    task_id: int
+    label: str
+    data: bytes
+    payload: Any = None  # whatever the caller needs back with the outcome
+
+
+def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
+    """Body of a worker process: announce readiness, then grade until the pipe closes."""
+    from .grading import StrictIsolation, WorkerGrader
+
+    try:
+        grader = WorkerGrader(GradeConfig(**config))
+    except BaseException as exc:  # tell the parent why, in one line
+        usage = isinstance(exc, StrictIsolation)
+        reason = str(exc) if usage else f"{type(exc).__name__}: {exc}"
+        try:
+            conn.send_bytes(json.dumps({"fatal": reason, "usage": usage}).encode())
+        except OSError:
+            pass
+        return
+    try:
+        conn.send_bytes(b'{"ready": true}')
+        while True:
+            header = json.loads(conn.recv_bytes())
+            data = conn.recv_bytes()
+            outcome = grader.grade(header["label"], data)
+            outcome["task_id"] = header["task_id"]
+            conn.send_bytes(json.dumps(outcome).encode())
+    except (EOFError, OSError):
+        pass  # the parent is gone (finished, or killed): stop the engine and leave
+    finally:
+        grader.close()
+
+
+class _Worker:
+    def __init__(self, ctx: Any, config: GradeConfig) -> None:
+        self.conn, child_conn = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child_conn, asdict(config)), daemon=True
+        )
+        self.process.start()
+        child_conn.close()
+        self.ready = False
+        self.task: Task | None = None
+        self.deadline = 0.0
+
+    def send(self, task: Task, timeout: float) -> None:
+        self.task = task
+        self.deadline = time.monotonic() + timeout
+        self.conn.send_bytes(json.dumps({"task_id": task.task_id, "label": task.label}).encode())
+        self.conn.send_bytes(task.data)
+
+    def stop(self) -> None:
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+
+
+class WorkerPool:
+    def __init__(
+        self,
+        config: GradeConfig,
+        workers: int,
+        *,
+        task_timeout: float | None = None,
+        start_timeout: float = 300.0,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.config = config
+        self.size = workers
+        limits = config.limits
+        # The sandbox enforces the real limits; this only catches a worker that stopped answering.
+        self.task_timeout = task_timeout or float(limits["notebook_timeout"]) + 900.0
+        self.start_timeout = start_timeout
+        self._ctx = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+        self._failed_starts = 0
+
+    def run(
+        self, tasks: Iterator[Task], on_outcome: Callable[[Task, dict[str, Any]], None]
+    ) -> None:
+        """Grade every task; call `on_outcome(task, {"result": json} | {"error": line})` in this
+        process as each one finishes."""
+        owned = not self._workers  # a pool started by `with` outlives this run
+        if owned:
+            self.start()
+        started = time.monotonic()
+        exhausted = False
+        try:
+            while True:
+                for worker in self._workers:
+                    if worker.ready and worker.task is None and not exhausted:
+                        task = next(tasks, None)
+                        if task is None:
+                            exhausted = True
+                        else:
+                            worker.send(task, self.task_timeout)
+                busy = any(w.task is not None for w in self._workers)
+                if exhausted and not busy:
+                    return
+                if not any(w.ready for w in self._workers):
+                    if time.monotonic() - started > self.start_timeout:
+                        raise PoolProblem(
+                            f"no grader worker started within {self.start_timeout:g} s"
+                        )
+                ready = wait(
+                    [w.conn for w in self._workers] + [w.process.sentinel for w in self._workers],
+                    timeout=1.0,
+                )
+                for index, worker in enumerate(list(self._workers)):
+                    if worker.conn in ready or worker.process.sentinel in ready:
+                        self._service(index, worker, on_outcome)
+                    elif worker.task is not None and time.monotonic() > worker.deadline:
+                        worker.process.kill()
+                        self._replace(
+                            index,
+                            worker,
+                            on_outcome,
+                            f"no answer from the grader within {self.task_timeout:g} s; its worker was stopped",
+                        )
+        finally:
+            if owned:
+                self.close()
+
+    def start(self) -> None:
+        """Start the workers (they warm up in parallel; `run` hands out work as each is ready)."""
+        if not self._workers:
+            self._workers = [_Worker(self._ctx, self.config) for _ in range(self.size)]
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+        self._workers = []
+
+    def __enter__(self) -> WorkerPool:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _service(
+        self, index: int, worker: _Worker, on_outcome: Callable[[Task, dict[str, Any]], None]
+    ) -> None:
+        # Read what the worker said before deciding it died: it may have answered, then exited.
+        try:
+            while worker.conn.poll():
+                message = json.loads(worker.conn.recv_bytes())
+                if "fatal" in message:
+                    self._failed_starts += 1
+                    if message.get("usage"):
+                        raise PoolProblem(message["fatal"], usage=True)
+                    if self._failed_starts >= 2 * self.size + 1 or not any(
+                        w.ready for w in self._workers
+                    ):
+                        raise PoolProblem(f"a grader worker cannot start: {message['fatal']}")
+                elif message.get("ready"):
+                    worker.ready = True
+                elif worker.task is not None and message.get("task_id") == worker.task.task_id:
+                    task, worker.task = worker.task, None
+                    on_outcome(task, message)
+        except (EOFError, OSError):
+            pass
+        if not worker.process.is_alive():
+            worker.process.join(timeout=1)
+            self._replace(
+                index,
+                worker,
+                on_outcome,
+                f"the grader's worker process died while grading this submission (exit code {worker.process.exitcode})",
+            )
+
+    def _replace(
+        self,
+        index: int,
+        worker: _Worker,
+        on_outcome: Callable[[Task, dict[str, Any]], None],
+        reason: str,
+    ) -> None:
+        task, worker.task = worker.task, None
+        worker.stop()
+        if not worker.ready:
+            self._failed_starts += 1
+            if self._failed_starts >= 2 * self.size + 1:
+                raise PoolProblem(
+                    f"grader workers keep dying at start (last exit code {worker.process.exitcode})"
+                )
+        self._workers[index] = _Worker(self._ctx, self.config)
+        if task is not None:
+            on_outcome(task, outcome_error(f"{task.label}: {reason}"))

@@ -1,0 +1,155 @@
+"""`grader export csv|gradescope|json`: read the gradebook, write files. Never writes the
+gradebook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXPORT_HELP = """\
+Export grades from a gradebook written by `grader batch`.
+
+  csv         one row per student (the submission that counts), a column per question, total
+  gradescope  a Gradescope results.json per submission, validated against its schema
+  json        every stored submission with its full result, and which one counts
+  otter       an assignment (not grades) as an otter-assign master notebook: see docs/otter.md
+
+Examples:
+  grader export csv --db gradebook.sqlite --out grades.csv --assignment preliminaries-core
+  grader export gradescope --db gradebook.sqlite gradescope/
+  grader export json --db gradebook.sqlite --out gradebook.json
+  grader export otter preliminaries-core otter-export/
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    export = subparsers.add_parser(
+        "export",
+        help="grades as CSV, Gradescope results.json or JSON; an assignment for otter-grader",
+        description=EXPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    formats = export.add_subparsers(dest="export_format", metavar="FORMAT")
+
+    csv_parser = formats.add_parser(
+        "csv",
+        help="one row per student, a column per question, a total",
+        description="Example: grader export csv --db gradebook.sqlite --out grades.csv",
+    )
+    csv_parser.add_argument("--db", required=True, help="the gradebook (SQLite)")
+    csv_parser.add_argument("--out", required=True, help="the CSV file to write")
+    csv_parser.add_argument(
+        "--assignment", help="which assignment (needed when the gradebook holds several)"
+    )
+    csv_parser.set_defaults(handler=cmd_export_csv)
+
+    gs = formats.add_parser(
+        "gradescope",
+        help="a Gradescope results.json per submission",
+        description=(
+            "Write DIR/<assignment>/<student>/results.json for the submission that counts "
+            "(with --all, every submission, under <student>/<sha12>/). "
+            "Example: grader export gradescope --db gradebook.sqlite gradescope/"
+        ),
+    )
+    gs.add_argument("dir", help="output folder")
+    gs.add_argument("--db", required=True, help="the gradebook (SQLite)")
+    gs.add_argument("--assignment", help="only this assignment")
+    gs.add_argument(
+        "--all", action="store_true", help="every submission, not just the counting one"
+    )
+    gs.add_argument(
+        "--hidden-visibility",
+        choices=["hidden", "after_due_date", "after_published"],
+        default="after_published",
+        help="Gradescope visibility of hidden checks (default after_published)",
+    )
+    gs.set_defaults(handler=cmd_export_gradescope)
+
+    js = formats.add_parser(
+        "json",
+        help="every stored submission with its result",
+        description="Example: grader export json --db gradebook.sqlite --out gradebook.json",
+    )
+    js.add_argument("--db", required=True, help="the gradebook (SQLite)")
+    js.add_argument("--out", required=True, help="the JSON file to write")
+    js.add_argument("--assignment", help="only this assignment")
+    js.add_argument(
+        "--counting-only", action="store_true", help="only the submission that counts per student"
+    )
+    js.set_defaults(handler=cmd_export_json)
+    export.set_defaults(handler=lambda args: _no_format(export))
+
+
+def _no_format(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _open(db: str):
+    from ..cli import UsageProblem
+    from ..gradebook.store import Gradebook, GradebookProblem
+
+    path = Path(db)
+    if not path.is_file():
+        raise UsageProblem(f"{db}: no such gradebook; create one with `grader batch ... --db {db}`")
+    try:
+        return Gradebook(path)
+    except GradebookProblem as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _check_assignment(book, assignment: str | None) -> None:
+    from ..cli import UsageProblem
+
+    known = book.assignments()
+    if assignment is not None and assignment not in known:
+        raise UsageProblem(
+            f"no assignment {assignment!r} in {book.path}; it holds: {', '.join(known) or 'nothing yet'}"
+        )
+
+
+def cmd_export_csv(args: argparse.Namespace) -> int:
+    from ..cli import UsageProblem, console
+    from .csvfile import write_csv
+
+    with _open(args.db) as book:
+        _check_assignment(book, args.assignment)
+        assignment = args.assignment
+        if assignment is None:
+            known = book.assignments()
+            if len(known) != 1:
+                raise UsageProblem(
+                    f"{args.db} holds {len(known)} assignments ({', '.join(known) or 'none'}); choose one with --assignment"
+                )
+            assignment = known[0]
+        rows = write_csv(book.results(assignment), Path(args.out))
+    console.print(f"wrote {args.out}: {rows} student(s), assignment {assignment}", markup=False)
+    return 0
+
+
+def cmd_export_gradescope(args: argparse.Namespace) -> int:
+    from ..cli import console
+    from .gradescope import write_gradescope
+
+    with _open(args.db) as book:
+        _check_assignment(book, args.assignment)
+        results = book.results(args.assignment, counting_only=not args.all)
+    written = write_gradescope(results, Path(args.dir), hidden_visibility=args.hidden_visibility)
+    console.print(
+        f"wrote {len(written)} results.json under {args.dir} (each validated against the schema)",
+        markup=False,
+    )
+    return 0
+
+
+def cmd_export_json(args: argparse.Namespace) -> int:
+    from ..cli import console
+    from .jsonfile import write_json
+
+    with _open(args.db) as book:
+        _check_assignment(book, args.assignment)
+        results = book.results(args.assignment, counting_only=args.counting_only)
+    count = write_json(results, Path(args.out))
+    console.print(f"wrote {args.out}: {count} submission(s)", markup=False)
+    return 0

@@ -1,0 +1,102 @@
+"""Gradescope's autograder `results.json`, one per submission.
+
+Mapping (Gradescope knows only "passed"/"failed"): passed -> passed; failed, error, timeout ->
+failed (the output starts with the original status); skipped checks (e.g. CUDA on a CPU-only
+runner) carry no points and are listed in the top-level output instead of as tests, because
+Gradescope would show them as failures. Hidden checks become `after_published` by default: the
+student sees that they passed or failed once grades are published, and the messages are
+already written not to reveal expected values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ..bank.loader import schema
+from ..gradebook.store import StoredResult
+
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+
+
+def gradescope_results(
+    stored: StoredResult, *, hidden_visibility: str = "after_published"
+) -> dict[str, Any]:
+    if stored.result is None:
+        return {
+            "score": 0.0,
+            "execution_time": 0.0,
+            "output": f"This submission could not be graded: {stored.error}",
+            "visibility": "visible",
+            "tests": [],
+        }
+    result = stored.result
+    tests, skipped = [], []
+    for question in result["questions"]:
+        for check in question["checks"]:
+            name = f"{question['id']}: {check['name']}"
+            if check["status"] == "skipped":
+                skipped.append(f"{name} ({check['message'].strip() or 'skipped'})")
+                continue
+            message = check["message"].strip()
+            if check["status"] in ("error", "timeout"):
+                message = f"[{check['status']}] {message}".strip()
+            tests.append(
+                {
+                    "name": name,
+                    "score": float(check["score"]),
+                    "max_score": float(check["max_score"]),
+                    "status": "passed" if check["status"] == "passed" else "failed",
+                    "visibility": "visible"
+                    if check["visibility"] == "visible"
+                    else hidden_visibility,
+                    "output": message,
+                }
+            )
+    lines = [f"Total: {result['score']:g} / {result['max_score']:g}"]
+    if skipped:
+        lines.append("Skipped (no points either way): " + "; ".join(skipped))
+    return {
+        "score": float(result["score"]),
+        "execution_time": float(result["timings"]["total_s"]),
+        "output": "\n".join(lines),
+        "visibility": "visible",
+        "tests": tests,
+    }
+
+
+def validate(results_json: dict[str, Any]) -> None:
+    jsonschema.validate(results_json, schema("gradescope"))
+
+
+def _safe_name(text: str) -> str:
+    """A student id as a folder name (no separators, no dot-dot)."""
+    name = re.sub(r"[^\w.@+-]", "_", text).strip(".") or "_"
+    return name
+
+
+def write_gradescope(
+    results: list[StoredResult], out_dir: Path, *, hidden_visibility: str = "after_published"
+) -> list[Path]:
+    """DIR/<assignment>/<student>/results.json for each submission that counts, or, with several
+    per student (all submissions exported), DIR/<assignment>/<student>/<sha12>/results.json."""
+    per_student: dict[tuple[str, str], int] = {}
+    for stored in results:
+        key = (stored.assignment, stored.student)
+        per_student[key] = per_student.get(key, 0) + 1
+    written = []
+    for stored in results:
+        folder = out_dir / _safe_name(stored.assignment) / _safe_name(stored.student)
+        if per_student[(stored.assignment, stored.student)] > 1:
+            folder = folder / stored.sha256[:12]
+        data = gradescope_results(stored, hidden_visibility=hidden_visibility)
+        validate(data)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "results.json"
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Interoperability with other graders (otter-grader: import its assignments, export ours)."""

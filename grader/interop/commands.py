@@ -1,0 +1,141 @@
+"""`grader import otter` and `grader export otter` (see docs/otter.md)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..cli import EXIT_OK, UsageProblem, console
+
+
+def _bank_root(args: argparse.Namespace) -> Path:
+    from ..bank.loader import default_bank_dir
+
+    return Path(args.bank) if getattr(args, "bank", None) else default_bank_dir()
+
+
+def cmd_import_otter(args: argparse.Namespace) -> int:
+    from ..bank.loader import load_bank
+    from .otter_import import OtterImportError, import_otter
+
+    root = _bank_root(args)
+    if not (root / "topics.yaml").exists():
+        raise UsageProblem(f"{root}: not a bank folder (no topics.yaml); pass --bank DIR")
+    try:
+        report = import_otter(Path(args.source), args.name, root, replace=args.replace)
+    except OtterImportError as exc:
+        raise UsageProblem(str(exc)) from None
+    foolable = 0
+    for folder, test in report.questions:
+        flag = " (all_or_nothing)" if test.all_or_nothing else ""
+        console.print(f"{folder.name}: {test.points:g} points from {test.file}{flag}", markup=False)
+        for case in test.cases:
+            foolable += case.foolable
+            verdict = "FOOLABLE" if case.foolable else "safe    "
+            visibility = "hidden" if case.hidden else "public"
+            console.print(
+                f"  {verdict} {case.name} [{visibility}, {case.points:g} pt, {case.runs_in}]: {case.why}",
+                markup=False,
+            )
+    _, problems = load_bank(root)
+    for problem in problems:
+        console.print(f"warning: {problem}", markup=False)
+    total = sum(len(t.cases) for _, t in report.questions)
+    console.print(
+        f"wrote {report.assignment_file} and {len(report.questions)} question(s) under "
+        f"{root / 'imported'}; {total - foolable} of {total} case(s) cannot be fooled by student code.\n"
+        f"Grade with: grader{' --bank ' + str(root) if getattr(args, 'bank', None) else ''} "
+        f"grade SUBMISSION.ipynb --assignment {report.assignment}",
+        markup=False,
+    )
+    return EXIT_OK
+
+
+def cmd_export_otter(args: argparse.Namespace) -> int:
+    from ..bank.loader import load_bank
+    from .otter_export import export_otter
+
+    bank, problems = load_bank(_bank_root(args))
+    if problems:
+        raise UsageProblem(f"the bank has problems ({problems[0]}); run `grader bank validate`")
+    if args.assignment not in bank.assignments:
+        raise UsageProblem(
+            f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
+        )
+    report = export_otter(bank, args.assignment, Path(args.dir))
+    console.print(f"wrote {report.notebook} ({report.exported_cases} test case(s))", markup=False)
+    if report.unexpressible:
+        console.print(
+            f"{len(report.unexpressible)} check(s) otter's format cannot express "
+            f"(also in {report.unexpressible_file}):",
+            markup=False,
+        )
+        for line in report.unexpressible:
+            console.print(f"  {line}", markup=False)
+    console.print(f"Build it with: otter assign {report.notebook} DIST", markup=False)
+    return EXIT_OK
+
+
+def _format_subparsers(
+    subparsers: argparse._SubParsersAction, command: str, help_text: str, dest: str
+) -> argparse._SubParsersAction:
+    """The FORMAT subparsers of `grader COMMAND`, created unless another module made them."""
+    parser = subparsers.choices.get(command)
+    if parser is None:
+        parser = subparsers.add_parser(command, help=help_text)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest=dest, metavar="FORMAT")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    import_sub = _format_subparsers(
+        subparsers, "import", "import an assignment from another grader", "import_format"
+    )
+    otter = import_sub.add_parser(
+        "otter",
+        help="import an otter-grader assignment (autograder zip or tests folder)",
+        description=(
+            "Turn an otter-grader assignment into one of ours: each test file becomes a question "
+            "under BANK/imported/NAME-TEST/ and the assignment BANK/assignments/NAME.yaml. Test "
+            "files are parsed, never run here; points, hidden flags and all_or_nothing follow "
+            "otter's rules. Each case is printed with where it runs and whether student code could "
+            "still fool it.\n"
+            "Example: grader import otter hw1-autograder.zip --name hw1\n"
+            "         grader grade alice.ipynb --assignment hw1"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    otter.add_argument("source", help="the autograder zip from `otter assign`, or a tests/ folder")
+    otter.add_argument("--name", required=True, help="assignment name, e.g. hw1")
+    otter.add_argument(
+        "--bank",
+        default=argparse.SUPPRESS,
+        help="bank folder to write into (default: the repository's bank/)",
+    )
+    otter.add_argument(
+        "--replace", action="store_true", help="overwrite an earlier import of this assignment"
+    )
+    otter.set_defaults(handler=cmd_import_otter)
+
+    # `grader export` may already exist (grades: csv, gradescope, json); otter joins its formats
+    export_sub = _format_subparsers(
+        subparsers, "export", "export an assignment for another grader", "export_format"
+    )
+    out = export_sub.add_parser(
+        "otter",
+        help="write an otter-assign master notebook",
+        description=(
+            "Write DIR/ASSIGNMENT.ipynb, an otter-assign master notebook (ASSIGNMENT CONFIG, "
+            "BEGIN/END QUESTION, SOLUTION and TESTS cells), and DIR/not-expressible.txt, the "
+            "checks otter's format cannot express (printed too).\n"
+            "Example: grader export otter preliminaries-core out/ && otter assign "
+            "out/preliminaries-core.ipynb dist/"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    out.add_argument("assignment", help="assignment name, e.g. preliminaries-core")
+    out.add_argument("dir", help="output folder")
+    out.add_argument("--bank", default=argparse.SUPPRESS, help="bank folder (default: bank/)")
+    out.set_defaults(handler=cmd_export_otter)

@@ -1,0 +1,220 @@
+"""The class report: one self-contained HTML page for the instructor.
+
+Built from the counting result of each student for one assignment: score distribution overall and
+per question, failure rate per check, the most common failure messages, grading time per
+submission, and the submissions that could not be graded. Plots are SVG embedded as data: URIs,
+so the page opens offline and its images cannot clash with each other's ids.
+"""
+
+from __future__ import annotations
+
+import base64
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..bank.model import Bank
+from . import plots
+from .render import environment
+
+FAILED = ("failed", "error", "timeout")
+TOP_FAILURE_PLOT = 40  # bars; the full list is in a table under the plot
+TOP_MESSAGES = 20
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    id: str
+    title: str
+    max_score: float
+    scores: list[float]
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.scores) if self.scores else 0.0
+
+    @property
+    def full(self) -> int:
+        return sum(1 for s in self.scores if s >= self.max_score)
+
+    @property
+    def zero(self) -> int:
+        return sum(1 for s in self.scores if s == 0)
+
+
+@dataclass(frozen=True)
+class CheckStats:
+    question: str
+    name: str
+    visibility: str
+    ran: int  # submissions where it ran (skipped ones are left out)
+    failed: int
+
+    @property
+    def rate(self) -> float:
+        return self.failed / self.ran if self.ran else 0.0
+
+    @property
+    def label(self) -> str:
+        return f"{self.question}: {self.name}"
+
+
+@dataclass(frozen=True)
+class MessageStats:
+    message: str
+    students: int  # how many students got it at least once
+    occurrences: int
+    checks: list[str]  # "question: check" labels where it appeared
+
+
+@dataclass
+class ClassReport:
+    assignment: str
+    assignment_title: str
+    students: int
+    ungradable: list[tuple[str, str]]
+    max_score: float
+    totals: list[float]
+    questions: list[QuestionStats]
+    checks: list[CheckStats]
+    messages: list[MessageStats]
+    seconds: list[float]
+    plots: dict[str, str] = field(default_factory=dict)  # name -> SVG text
+
+    @property
+    def graded(self) -> int:
+        return len(self.totals)
+
+    def stat(self, values: Sequence[float], name: str) -> float | None:
+        if not values:
+            return None
+        if name == "mean":
+            return statistics.fmean(values)
+        if name == "median":
+            return statistics.median(values)
+        if name == "p90":
+            ordered = sorted(values)
+            return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+        return max(values)
+
+
+def build_class_report(
+    entries: Sequence[tuple[str, dict[str, Any]]],
+    bank: Bank,
+    assignment: str,
+    *,
+    ungradable: Sequence[tuple[str, str]] = (),
+) -> ClassReport:
+    """Aggregate (student, result) pairs of one assignment; `ungradable` is (student, error)."""
+    results = [(s, r) for s, r in entries if r["assignment"] == assignment]
+    known = bank.assignments.get(assignment)
+    order: list[str] = list(known.question_ids) if known else []
+    scores: dict[str, list[float]] = defaultdict(list)
+    maxima: dict[str, float] = {}
+    ran: Counter[tuple[str, str]] = Counter()
+    failed: Counter[tuple[str, str]] = Counter()
+    visibility: dict[tuple[str, str], str] = {}
+    check_order: list[tuple[str, str]] = []
+    message_students: dict[str, set[str]] = defaultdict(set)
+    message_count: Counter[str] = Counter()
+    message_checks: dict[str, list[str]] = defaultdict(list)
+
+    for student, result in results:
+        for q in result["questions"]:
+            if q["id"] not in order:
+                order.append(q["id"])  # a question the bank no longer lists still counts
+            scores[q["id"]].append(q["score"])
+            maxima[q["id"]] = max(maxima.get(q["id"], 0.0), q["max_score"])
+            for c in q["checks"]:
+                key = (q["id"], c["name"])
+                if key not in visibility:
+                    check_order.append(key)
+                    visibility[key] = c["visibility"]
+                if c["status"] == "skipped":
+                    continue
+                ran[key] += 1
+                if c["status"] in FAILED:
+                    failed[key] += 1
+                    message = c.get("message", "").strip()
+                    if message:
+                        message_students[message].add(student)
+                        message_count[message] += 1
+                        label = f"{q['id']}: {c['name']}"
+                        if label not in message_checks[message]:
+                            message_checks[message].append(label)
+
+    questions = [
+        QuestionStats(
+            id=qid,
+            title=bank.questions[qid].title["en"] if qid in bank.questions else qid,
+            max_score=maxima.get(qid, bank.questions[qid].points if qid in bank.questions else 0),
+            scores=scores.get(qid, []),
+        )
+        for qid in order
+    ]
+    checks = [
+        CheckStats(qid, name, visibility[(qid, name)], ran[(qid, name)], failed[(qid, name)])
+        for qid, name in check_order
+    ]
+    ranked = sorted(message_count, key=lambda m: (-len(message_students[m]), -message_count[m], m))
+    messages = [
+        MessageStats(m, len(message_students[m]), message_count[m], message_checks[m])
+        for m in ranked[:TOP_MESSAGES]
+    ]
+    report = ClassReport(
+        assignment=assignment,
+        assignment_title=known.title["en"] if known else assignment,
+        students=len({s for s, _ in results} | {s for s, _ in ungradable}),
+        ungradable=list(ungradable),
+        max_score=max((r["max_score"] for _, r in results), default=0.0),
+        totals=[r["score"] for _, r in results],
+        questions=questions,
+        checks=checks,
+        messages=messages,
+        seconds=[r["timings"]["total_s"] for _, r in results],
+    )
+    report.plots = _plots(report)
+    return report
+
+
+def _plots(report: ClassReport) -> dict[str, str]:
+    worst = sorted((c for c in report.checks if c.failed), key=lambda c: (-c.rate, c.label))
+    worst = worst[:TOP_FAILURE_PLOT]
+    return {
+        "totals": plots.score_histogram(report.totals, report.max_score, "total score"),
+        "questions": plots.question_histograms(
+            [(q.id, q.scores, q.max_score) for q in report.questions]
+        ),
+        "failures": plots.failure_rates([c.label for c in worst], [c.rate for c in worst]),
+        "times": plots.time_histogram(report.seconds),
+    }
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def render_class_html(report: ClassReport) -> str:
+    return (
+        environment()
+        .get_template("class.html.j2")
+        .render(
+            r=report,
+            images={name: svg_data_uri(svg) for name, svg in report.plots.items()},
+            failing=sorted((c for c in report.checks if c.failed), key=lambda c: -c.rate),
+            top_failures=TOP_FAILURE_PLOT,
+        )
+    )
+
+
+def class_report_html(
+    entries: Sequence[tuple[str, dict[str, Any]]],
+    bank: Bank,
+    assignment: str,
+    *,
+    ungradable: Sequence[tuple[str, str]] = (),
+) -> str:
+    """The pure entry point: (student, result) pairs + bank -> the page's HTML."""
+    return render_class_html(build_class_report(entries, bank, assignment, ungradable=ungradable))

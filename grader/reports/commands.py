@@ -1,0 +1,187 @@
+"""`grader report feedback` and `grader report class`: thin wiring from the gradebook to the pages.
+
+The gradebook is only read, through `Gradebook.results(...)`; a missing file is an error, not a
+new empty gradebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..cli import UsageProblem, _load_bank, console
+
+EXAMPLE_FEEDBACK = "grader report feedback --db gradebook.sqlite --out feedback/ --lang zh"
+EXAMPLE_CLASS = "grader report class --db gradebook.sqlite --out class.html"
+
+
+def register(subparsers: Any) -> None:
+    report = subparsers.add_parser(
+        "report",
+        help="feedback pages for students, a class report for the instructor",
+        description=(
+            "Pages built from a gradebook that `grader batch` filled.\n"
+            f"Examples:\n  {EXAMPLE_FEEDBACK}\n  {EXAMPLE_CLASS}"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = report.add_subparsers(dest="report_command", metavar="ACTION")
+
+    feedback = actions.add_parser(
+        "feedback",
+        help="one page per student (HTML, and Markdown for LMS comments)",
+        description=(
+            "Write OUT/ASSIGNMENT/STUDENT.html and STUDENT.md for the submission that counts for each "
+            "student: per question the score, what passed, what failed with the check's message and "
+            "a hint, and the cells that raised errors. Hidden expected values are never shown.\n"
+            f"Example: {EXAMPLE_FEEDBACK}"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    feedback.add_argument(
+        "--db", required=True, help="the gradebook (SQLite) written by grader batch"
+    )
+    feedback.add_argument("--out", required=True, help="folder for the pages (created if missing)")
+    feedback.add_argument("--assignment", help="only this assignment (default: every one)")
+    feedback.add_argument("--lang", choices=["zh", "en"], default="en", help="page language")
+    feedback.set_defaults(handler=cmd_feedback)
+
+    klass = actions.add_parser(
+        "class",
+        help="one self-contained HTML page with plots for the instructor",
+        description=(
+            "Write one HTML page (plots embedded, opens offline): score histogram overall and per "
+            "question, failure rate per check, the most common failure messages, grading time per "
+            "submission, and the submissions that could not be graded.\n"
+            f"Example: {EXAMPLE_CLASS} --assignment preliminaries-core"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    klass.add_argument("--db", required=True, help="the gradebook (SQLite) written by grader batch")
+    klass.add_argument("--out", required=True, help="the HTML file to write")
+    klass.add_argument(
+        "--assignment", help="the assignment (needed when the gradebook holds several)"
+    )
+    klass.set_defaults(handler=cmd_class)
+
+
+@contextmanager
+def _gradebook(db: str) -> Iterator[Any]:
+    """Open an existing gradebook; bad paths and non-SQLite files are one-line usage errors."""
+    import sqlite3
+
+    path = Path(db)
+    if not path.is_file():
+        raise UsageProblem(
+            f"{path}: no such gradebook; fill one first with "
+            f"`grader batch SUBMISSIONS --assignment A --db {path}`"
+        )
+    from ..gradebook.store import Gradebook, GradebookProblem
+
+    try:
+        book = Gradebook(path)
+    except GradebookProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    except sqlite3.DatabaseError as exc:  # e.g. locked or unreadable
+        raise UsageProblem(f"{path}: cannot read the gradebook ({exc})") from None
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def _assignments(book: Any, wanted: str | None, db: str) -> list[str]:
+    present = book.assignments()
+    if not present:
+        raise UsageProblem(f"{db}: the gradebook holds no results yet; run `grader batch` first")
+    if wanted is None:
+        return present
+    if wanted not in present:
+        raise UsageProblem(
+            f"{db}: no results for assignment {wanted!r}; it holds: {', '.join(present)}"
+        )
+    return [wanted]
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def safe_file_stem(student: str, taken: set[str]) -> str:
+    """A file name for a student id (which came from a submission's file name, so may hold
+    anything): word characters, dots and dashes only, never hidden, unique even on a
+    case-insensitive file system (a short hash of the id is added when needed)."""
+    stem = _UNSAFE.sub("_", student).strip("._")[:80] or "student"
+    if stem != student or stem.casefold() in taken:
+        digest = hashlib.sha256(student.encode("utf-8")).hexdigest()[:8]
+        stem = f"{stem}-{digest}"
+    taken.add(stem.casefold())
+    return stem
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .feedback import build_feedback, render_html, render_markdown
+
+    bank = _load_bank(args)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageProblem(f"--out {out}: exists and is not a folder; give a folder path")
+    written = 0
+    with _gradebook(args.db) as book:
+        for assignment in _assignments(book, args.assignment, args.db):
+            folder = out / _UNSAFE.sub("_", assignment)
+            folder.mkdir(parents=True, exist_ok=True)
+            taken: set[str] = set()
+            for stored in sorted(
+                book.results(assignment, counting_only=True), key=lambda s: s.student
+            ):
+                page = build_feedback(
+                    stored.student,
+                    stored.result,
+                    bank,
+                    args.lang,
+                    assignment=assignment,
+                    error=stored.error,
+                )
+                stem = safe_file_stem(stored.student, taken)
+                (folder / f"{stem}.html").write_text(render_html(page), encoding="utf-8")
+                (folder / f"{stem}.md").write_text(render_markdown(page), encoding="utf-8")
+                written += 1
+            console.print(f"{assignment}: wrote {len(taken)} page(s) to {folder}/", markup=False)
+    if written == 0:
+        console.print("no counting submissions found; nothing written", markup=False)
+    return 0
+
+
+def cmd_class(args: argparse.Namespace) -> int:
+    from .classreport import class_report_html
+
+    bank = _load_bank(args)
+    out = Path(args.out)
+    if out.is_dir():
+        raise UsageProblem(
+            f"--out {out}: is a folder; give a file name such as {out / 'class.html'}"
+        )
+    with _gradebook(args.db) as book:
+        assignments = _assignments(book, args.assignment, args.db)
+        if len(assignments) > 1:
+            raise UsageProblem(
+                f"{args.db} holds several assignments ({', '.join(assignments)}); "
+                "pick one with --assignment"
+            )
+        assignment = assignments[0]
+        stored = book.results(assignment, counting_only=True)
+    graded = [(s.student, s.result) for s in stored if s.result is not None]
+    ungradable = [(s.student, s.error or "unknown error") for s in stored if s.result is None]
+    html = class_report_html(graded, bank, assignment, ungradable=ungradable)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    console.print(
+        f"{assignment}: {len(graded)} graded, {len(ungradable)} not gradable; wrote {out}",
+        markup=False,
+    )
+    return 0

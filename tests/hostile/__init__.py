@@ -1,0 +1,1 @@
+"""The hostile-submission suite: one small notebook per attack (see docs/security.md)."""

@@ -1,0 +1,172 @@
+"""Fixtures of the hostile suite: grade an attack notebook, then prove the host is clean.
+
+Every test builds one notebook (notebooks.py), grades it with the session's fork engine under
+small limits, and checks three things from the grader's side: the honest score, a bounded
+time, and a clean host (no process of the submission left, no file outside the scratch, the
+engine still grades the next submission).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..conftest import ROOT
+from . import host
+
+# A fake credential in the grader's environment. Set at import (collection), so before the
+# session's zygote starts: if the sandbox inherited the grader's environment, it would see it.
+SECRET_NAME = "GRADER_TEST_SECRET"
+SECRET_VALUE = "d2l-hostile-secret-" + secrets.token_hex(8)
+os.environ[SECRET_NAME] = SECRET_VALUE
+
+# Small limits keep the suite fast; timeouts are the dominant cost.
+LIMITS = {"cell_timeout": 3.0, "call_timeout": 2.0, "memory_mb": 512, "notebook_timeout": 30.0}
+# Seconds a grade may take beyond what its limits allow (a zygote restart under load included).
+SLACK = 10.0
+SOLUTION = ROOT / "solutions/preliminaries-core.ipynb"
+ASSIGNMENT = "preliminaries-core"
+
+
+@dataclass
+class Graded:
+    result: dict[str, Any]
+    seconds: float
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return {q["id"]: q["score"] for q in self.result["questions"]}
+
+    def hidden(self, qid: str) -> float:
+        question = next(q for q in self.result["questions"] if q["id"] == qid)
+        return sum(c["score"] for c in question["checks"] if c["visibility"] == "hidden")
+
+    def cell(self, index: int) -> dict[str, Any]:
+        return next(c for c in self.result["cells"] if c["index"] == index)
+
+    def status(self, index: int) -> str:
+        return self.cell(index)["status"]
+
+    def checks(self, qid: str) -> list[dict[str, Any]]:
+        return next(q for q in self.result["questions"] if q["id"] == qid)["checks"]
+
+
+@dataclass
+class Attack:
+    """One attack's marker, its host sentinels, and the grader it is run against."""
+
+    marker: str
+    bank: Any
+    engine: Any
+    idle_count: int
+    sentinel_dirs: list[Path] = field(default_factory=list)
+
+    def grade(
+        self,
+        path: Path,
+        questions: list[str] | None = None,
+        engine: Any = None,
+        **limits: float,
+    ) -> Graded:
+        from grader.grade import grade_submission, plan_devices, validate_result
+        from grader.sandbox.base import Limits
+        from grader.submission import load_submission
+
+        started = time.monotonic()
+        result = grade_submission(
+            load_submission(path),
+            self.bank,
+            ASSIGNMENT,
+            engine or self.engine,
+            Limits(**{**LIMITS, **limits}),
+            plan_devices("cpu"),
+            question_ids=questions,
+        )
+        seconds = time.monotonic() - started
+        validate_result(result)
+        return Graded(result, seconds)
+
+    # -- the host, seen from outside ----------------------------------------------------------
+
+    def sentinels(self) -> list[Path]:
+        """Files or folders named after the marker in the host folders an attack aims at."""
+        found: list[Path] = []
+        for folder in self.sentinel_dirs:
+            try:
+                found += [folder / n for n in os.listdir(folder) if n.startswith(self.marker)]
+            except OSError:
+                pass
+        return found
+
+    def assert_clean(
+        self, engine: Any = "fork", still_grades: bool = True, wait: float = 5.0
+    ) -> None:
+        """No process of the submission left, no file outside the scratch, the engine alive.
+        Processes get `wait` seconds to vanish (the kill is asynchronous)."""
+        engine = self.engine if engine == "fork" else engine
+        deadline = time.monotonic() + wait
+        while True:
+            marked = host.marked_processes(self.marker)
+            extra = host.engine_processes(engine) if engine is not None else []
+            if not marked and len(extra) <= self.idle_count:
+                break
+            if time.monotonic() > deadline:
+                listing = "\n".join(str(p) for p in marked + extra)
+                raise AssertionError(
+                    f"processes left behind ({len(marked)} marked; {len(extra)} in the sandbox "
+                    f"where {self.idle_count} run when idle):\n{listing}"
+                )
+            time.sleep(0.05)
+        files = self.sentinels()
+        assert not files, f"the submission wrote outside its scratch: {files}"
+        if still_grades and engine is not None:
+            graded = self.grade(SOLUTION, questions=["grid"], engine=engine)
+            assert graded.scores == {"grid": 5.0}, "the engine no longer grades correctly"
+
+
+@pytest.fixture(scope="session")
+def idle_process_count(fork_engine, grade) -> int:
+    """How many processes the fork engine runs between submissions (zygote, warm children),
+    the most common count over half a second after grading the solution."""
+    grade(SOLUTION, cell_timeout=30, call_timeout=10)
+    counts = []
+    for _ in range(10):
+        counts.append(len(host.engine_processes(fork_engine)))
+        time.sleep(0.05)
+    return int(statistics.mode(counts))
+
+
+@pytest.fixture
+def attack(bank, fork_engine, idle_process_count, tmp_path):
+    marker = "d2lh" + secrets.token_hex(4)  # fits a process name (15 characters)
+    site = [Path(p) for p in __import__("site").getsitepackages()]
+    dirs = [Path("/tmp"), ROOT, ROOT / "tests" / "hostile", Path.home(), Path("/"), *site]
+    the_attack = Attack(marker, bank, fork_engine, idle_process_count, dirs)
+    yield the_attack
+    # Whatever happened, do not let this attack poison the next test or the machine.
+    host.kill_all(host.marked_processes(marker))
+    host.remove(the_attack.sentinels())
+
+
+@pytest.fixture(scope="session")
+def full_scores(grade) -> dict[str, float]:
+    result = grade(SOLUTION, cell_timeout=30, call_timeout=10)
+    assert result["score"] == result["max_score"]
+    return {q["id"]: q["score"] for q in result["questions"]}
+
+
+@pytest.fixture
+def isolated(fork_engine):
+    """Skip where the machine gives no OS sandbox (no bubblewrap, not root): there the
+    escape attacks succeed by design, and the result's `isolation.missing` says so."""
+    isolation = fork_engine.isolation()
+    if not isolation.full:
+        pytest.skip("no full isolation here: " + "; ".join(isolation.missing))
+    return isolation

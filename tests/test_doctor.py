@@ -1,0 +1,63 @@
+"""`grader doctor` and `--strict-isolation`: what the sandbox has is checked, said, and enforced."""
+
+from __future__ import annotations
+
+import json
+
+from grader.cli import main
+from grader.sandbox.isolation import bwrap_works
+
+from .conftest import ROOT
+
+SOLUTION = ROOT / "solutions" / "preliminaries-core.ipynb"
+
+
+def test_doctor_reports_full_isolation_here(capsys):
+    # CI runs as root with bubblewrap installed by scripts/setup.sh: full isolation expected.
+    assert bwrap_works()[0], bwrap_works()[1]
+    code = main(["doctor", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    failed = [f for f in report["fork_engine"]["probe"] if not f["ok"]]
+    assert failed == []
+    assert code == 0 and report["full_isolation"] is True
+    whats = {f["what"] for f in report["fork_engine"]["probe"]}
+    assert {"unprivileged uid", "no network", "cannot see the question bank"} <= whats
+    assert report["kernel_engine"]["isolation"]["mechanism"] == "bwrap"
+
+
+def test_strict_isolation_refuses_without_a_sandbox(tmp_path, capsys):
+    code = main(
+        [
+            "grade",
+            str(SOLUTION),
+            "--assignment",
+            "preliminaries-core",
+            "--isolation",
+            "none",
+            "--strict-isolation",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--strict-isolation" in err and "no OS sandbox" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_without_a_sandbox_the_result_says_what_was_missing(tmp_path, capsys):
+    out = tmp_path / "r.json"
+    code = main(
+        [
+            "grade",
+            str(SOLUTION),
+            "--assignment",
+            "preliminaries-core",
+            "--isolation",
+            "none",
+            "--json",
+            str(out),
+        ]
+    )
+    assert code == 0
+    isolation = json.loads(out.read_text())["isolation"]
+    assert isolation["mechanism"] == "none" and isolation["full"] is False
+    assert any("network" in m for m in isolation["missing"])

@@ -1,0 +1,456 @@
+"""Reports: feedback pages and the class report, their content, escaping, the CLI wiring, and
+both pages rendered by headless Chromium."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import html
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+from markdown_it import MarkdownIt
+
+from grader.cli import main
+from grader.grade import validate_result
+from grader.reports.classreport import build_class_report, class_report_html, render_class_html
+from grader.reports.commands import safe_file_stem
+from grader.reports.feedback import (
+    build_feedback,
+    feedback_html,
+    feedback_markdown,
+    md_code_block,
+    md_escape,
+    render_html,
+)
+
+from .conftest import ROOT
+from .nbutil import SOLUTION, solution_with
+
+CORE = "preliminaries-core"
+# Hostile text as it could come back from a student's process (an exception message).
+HOSTILE = (
+    '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+    " ``` # not a heading [link](javascript:window.__pwned=3) &amp;"
+)
+
+
+@pytest.fixture(scope="module")
+def graded(grade, bank, tmp_path_factory):
+    """student -> result: full marks, the blank template, and a mutant with a hostile cell error."""
+    folder = tmp_path_factory.mktemp("reports")
+    concat = bank.questions["concat"]
+    wrong_order = next(m for m in concat.mutants if m.name == "wrong-order")
+    mutant = solution_with(
+        folder / "mutant.ipynb",
+        {
+            "concat": wrong_order.code,
+            "grid": f"import torch\nraise ValueError({HOSTILE!r})",
+        },
+    )
+    return {
+        "alice": grade(SOLUTION),
+        "bob": grade(ROOT / f"student_templates/{CORE}.en.ipynb"),
+        "mallory<b>": grade(mutant),
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile_result(graded):
+    """A schema-valid result whose check message, cell error and note are hostile."""
+    result = copy.deepcopy(graded["alice"])
+    question = next(q for q in result["questions"] if q["id"] == "broadcast")
+    check = question["checks"][1]
+    question["score"] -= check["score"]
+    result["score"] -= check["score"]
+    check.update(score=0.0, status="failed", message=HOSTILE)
+    result["cells"].append(
+        {"index": 40, "status": "error", "error": {"type": "RuntimeError", "message": HOSTILE}}
+    )
+    result["notes"] = [HOSTILE]
+    validate_result(result)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# feedback: content
+# ---------------------------------------------------------------------------------------------
+
+
+def test_feedback_shows_scores_failures_hints_and_cell_errors(graded, bank):
+    result = graded["mallory<b>"]
+    page = feedback_html("mallory<b>", result, bank, "en")
+    concat = next(q for q in result["questions"] if q["id"] == "concat")
+    assert 0 < concat["score"] < concat["max_score"]
+    assert f"{concat['score']:g} / {concat['max_score']:g}" in page
+    assert f"{result['score']:g} of {result['max_score']:g} points" in page
+    # The wrong-order mutant fails on values; the judge's message says so, and it is shown.
+    failed_messages = [c["message"] for c in concat["checks"] if c["status"] == "failed"]
+    assert any("values are wrong" in m for m in failed_messages)
+    for message in failed_messages:
+        assert html.escape(message, quote=False) in page
+    # The prompt's hint for concat, and the task again under a <details>.
+    assert "<code>torch.cat</code>" in page
+    assert bank.questions["concat"].title["en"] in page
+    # The grid cell raised: listed with its number counted from 1 and its (escaped) message.
+    cell = next(c for c in result["cells"] if c["status"] == "error")
+    assert f"Cell {cell['index'] + 1}: error, ValueError" in page
+    assert "All checks passed." in page  # the untouched questions
+    # One hint per kind of failure: grid raised (not defined), concat got wrong values.
+    assert page.count("Your code raised an error on a check") == 1
+    assert page.count("The hidden checks use other inputs") == 1
+
+
+def test_full_marks_page_has_no_failures(graded, bank):
+    page = feedback_html("alice", graded["alice"], bank, "en")
+    assert page.count("All checks passed.") == len(graded["alice"]["questions"])
+    assert "Not passed" not in page and "Cells that raised an error" not in page
+
+
+def _bank_private_texts(bank) -> list[str]:
+    """Texts that describe hidden checks or give answers: mutant mistakes and code, the
+    `catches` list, the docstrings of hidden checks, and lines of the reference solutions."""
+    texts = []
+    for question in bank.assignment_questions(CORE):
+        public = question.prompt["en"] + question.prompt["zh"] + question.starter
+        texts += [m.mistake for m in question.mutants] + list(question.catches)
+        tree = ast.parse(question.checks_path.read_text(encoding="utf-8"))
+        texts += [
+            ast.get_docstring(node)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and ast.get_docstring(node)
+        ]
+        for line in question.solution().splitlines():
+            line = line.strip()
+            # Long lines that only the reference has (imports and starter lines are public).
+            if len(line) > 20 and line not in public and not line.startswith(("#", "import")):
+                texts.append(line)
+    return [t for t in texts if t]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_feedback_never_shows_hidden_material(graded, bank, lang):
+    private = _bank_private_texts(bank)
+    assert len(private) > 50  # the list is real: mistakes, docstrings and solution lines
+    for student, result in graded.items():
+        for page in (
+            feedback_html(student, result, bank, lang),
+            feedback_markdown(student, result, bank, lang),
+        ):
+            unescaped = html.unescape(page)
+            leaked = [t for t in private if t in page or t in unescaped]
+            assert leaked == [], f"{student} ({lang}) shows {leaked[:3]}"
+
+
+class _PreCollector(HTMLParser):
+    """The text of every <pre class="message"> on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "pre" and ("class", "message") in attrs:
+            self._inside = True
+            self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "pre":
+            self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.blocks[-1] += data
+
+
+def test_every_failure_text_on_the_page_is_a_message_from_the_result(graded, bank):
+    """The page adds no check text of its own: only the judge's messages, which never hold a
+    hidden expected value."""
+    for student, result in graded.items():
+        messages = {c["message"] for q in result["questions"] for c in q["checks"]}
+        parser = _PreCollector()
+        parser.feed(feedback_html(student, result, bank, "en"))
+        assert all(block in messages for block in parser.blocks)
+        if student != "alice":
+            assert parser.blocks
+
+
+def test_zh_and_en_pages(graded, bank):
+    result = graded["mallory<b>"]
+    zh = feedback_html("mallory<b>", result, bank, "zh")
+    en = feedback_html("mallory<b>", result, bank, "en")
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+    assert "作业反馈" in zh and "未通过" in zh and "提示：" in zh and "单元格" in zh
+    assert "Feedback" in en and "Not passed" in en and "Hint: " in en
+    assert "作业反馈" not in en and "Not passed" not in zh
+    assert bank.questions["concat"].title["zh"] in zh
+    assert bank.questions["concat"].title["en"] in en
+    assert bank.assignments[CORE].title["zh"] in feedback_markdown("x", result, bank, "zh")
+    with pytest.raises(ValueError, match="unknown language"):
+        feedback_html("x", result, bank, "fr")
+
+
+def test_ungradable_submission_gets_a_page_with_the_reason(bank):
+    for lang, heading in (("en", "could not be graded"), ("zh", "无法评分")):
+        page = build_feedback("eve", None, bank, lang, assignment=CORE, error=HOSTILE)
+        text = render_html(page)
+        assert heading in text and "&lt;script&gt;" in text and "<script>" not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# feedback: escaping
+# ---------------------------------------------------------------------------------------------
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(page: str) -> list[tuple[str, dict]]:
+    collector = _TagCollector()
+    collector.feed(page)
+    return collector.tags
+
+
+def test_html_escapes_student_text(hostile_result, bank):
+    page = feedback_html("<b>mallory</b>", hostile_result, bank, "en")
+    tags = _tags(page)
+    assert not [t for t, _ in tags if t in ("script", "img", "b")]
+    assert not [a for _, a in tags if any(k.startswith("on") for k in a)]
+    assert not [a for _, a in tags if "javascript:" in a.get("href", "")]
+    assert page.count(html.escape("<script>window.__pwned = 1</script>", quote=False)) == 3
+    assert "&lt;b&gt;mallory&lt;/b&gt;" in page
+
+
+def test_markdown_keeps_student_text_literal(hostile_result, bank):
+    text = feedback_markdown("<b>mal*lory*</b>", hostile_result, bank, "en")
+    # Rendered as a permissive LMS would (raw HTML allowed), nothing the student wrote is markup.
+    rendered = MarkdownIt("commonmark", {"html": True}).render(text)
+    tags = _tags(rendered)
+    assert not [t for t, _ in tags if t in ("script", "img", "b", "em", "a")]
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in rendered
+    assert "mal*lory*" in html.unescape(rendered)
+
+
+def test_markdown_helpers():
+    assert md_code_block("a ```` b").startswith("`````text\n")
+    assert md_code_block("plain").startswith("```text\n")
+    assert md_escape("a\n# b *c*") == r"a \# b \*c\*"
+
+
+# ---------------------------------------------------------------------------------------------
+# class report
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def class_entries(graded, hostile_result):
+    return list(graded.items()) + [("trudy", hostile_result)]
+
+
+@pytest.fixture(scope="module")
+def class_report(class_entries, bank):
+    """Built once: the plots take a few seconds on 2 cores."""
+    return build_class_report(class_entries, bank, CORE, ungradable=[("<i>eve</i>", HOSTILE)])
+
+
+@pytest.fixture(scope="module")
+def class_page(class_report):
+    return render_class_html(class_report)
+
+
+def test_class_report_aggregates(class_report, class_entries):
+    report, entries = class_report, class_entries
+    assert report.students == 5 and report.graded == 4 and len(report.ungradable) == 1
+    assert sorted(report.totals) == sorted(r["score"] for _, r in entries)
+    assert report.seconds == [r["timings"]["total_s"] for _, r in entries]
+    concat = next(q for q in report.questions if q.id == "concat")
+    assert concat.full == 2 and concat.zero == 1  # alice and trudy; bob (the template)
+    # The mutant and the template fail concat's value checks; the others pass them.
+    check = next(c for c in report.checks if c.name.startswith("test_rows_of_y_below_x"))
+    assert (check.ran, check.failed, check.rate) == (4, 2, 0.5)
+    # Ranked by students, then occurrences; a message repeated by one student counts once.
+    ranks = [(-m.students, -m.occurrences) for m in report.messages]
+    assert ranks == sorted(ranks)
+    missing = [m for m in report.messages if "`make_grid` is not defined" in m.message]
+    assert missing and missing[0].students == 1 and missing[0].occurrences >= 5
+    assert set(report.plots) == {"totals", "questions", "failures", "times"}
+    assert all(svg.lstrip().startswith("<?xml") and "<svg" in svg for svg in report.plots.values())
+
+
+def test_class_report_html_is_self_contained_and_escaped(class_page):
+    page = class_page
+    tags = _tags(page)
+    images = [a for t, a in tags if t == "img"]
+    assert len(images) == 4
+    assert all(a["src"].startswith("data:image/svg+xml;base64,") for a in images)
+    assert not [t for t, _ in tags if t in ("script", "link", "i", "iframe")]
+    assert not re.search(r"(src|href)=\"https?:", page)  # no network needed to view it
+    assert "&lt;script&gt;" in page and "&lt;i&gt;eve&lt;/i&gt;" in page
+
+
+def test_class_report_with_no_results(bank):
+    page = class_report_html([], bank, CORE)
+    assert "No check failed." in page and page.count("<img") == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI wiring (through the gradebook API)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def gradebook_file(tmp_path, graded):
+    from grader.gradebook.store import Gradebook
+
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook(path) as book:
+        for i, (student, result) in enumerate(graded.items()):
+            book.record(
+                student=student,
+                assignment=CORE,
+                sha256=result["submission_sha256"],
+                source=f"{student}.ipynb",
+                submitted_at=f"2026-01-0{i + 1}T10:00:00+00:00",
+                result=result,
+            )
+        book.record(
+            student="eve",
+            assignment=CORE,
+            sha256="0" * 64,
+            source="eve.ipynb",
+            submitted_at="2026-01-01T10:00:00+00:00",
+            error="not a notebook: the file is not JSON",
+        )
+    return path
+
+
+def test_report_commands_write_pages(gradebook_file, tmp_path, capsys):
+    out = tmp_path / "feedback"
+    assert main(["report", "feedback", "--db", str(gradebook_file), "--out", str(out)]) == 0
+    folder = out / CORE
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 8  # 4 students x (html, md)
+    assert {"alice.html", "alice.md", "bob.html", "eve.html", "eve.md"} <= set(names)
+    assert "not a notebook" in (folder / "eve.md").read_text(encoding="utf-8")
+    page = tmp_path / "class.html"
+    assert main(["report", "class", "--db", str(gradebook_file), "--out", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert 'could not be graded</th><td class="num">1<' in text
+    assert "3 graded, 1 not gradable" in capsys.readouterr().out
+
+
+def test_report_commands_reject_bad_input(gradebook_file, tmp_path, capsys):
+    from grader.gradebook.store import Gradebook
+
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not sqlite")
+    out = str(tmp_path / "x.html")
+    cases = [
+        (["--db", str(tmp_path / "missing.sqlite")], "no such gradebook"),
+        (["--db", str(junk)], "not a gradebook"),
+        (["--db", str(gradebook_file), "--assignment", "nope"], "no results for assignment"),
+    ]
+    for extra, reason in cases:
+        assert main(["report", "class", "--out", out, *extra]) == 2
+        err = capsys.readouterr().err
+        assert reason in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "missing.sqlite").exists()  # a report never creates a gradebook
+    with Gradebook(gradebook_file) as book:
+        result = copy.deepcopy(book.results(CORE)[0].result)
+        result["assignment"] = "other"
+        book.record(
+            student="zed",
+            assignment="other",
+            sha256="1" * 64,
+            source="zed.ipynb",
+            submitted_at="2026-01-01T10:00:00+00:00",
+            result=result,
+        )
+    assert main(["report", "class", "--db", str(gradebook_file), "--out", out]) == 2
+    assert "pick one with --assignment" in capsys.readouterr().err
+
+
+def test_safe_file_stems():
+    taken: set[str] = set()
+    assert safe_file_stem("alice", taken) == "alice"
+    evil = safe_file_stem("../../etc/passwd", taken)
+    assert "/" not in evil and not evil.startswith(".")
+    assert safe_file_stem("Alice", taken) != "Alice"  # collides with alice on macOS/Windows
+    assert safe_file_stem("张三", taken) == "张三"
+
+
+# ---------------------------------------------------------------------------------------------
+# Both pages in headless Chromium: the plots render, and no student text runs as script
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    browser, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not browser or not driver_path:
+        pytest.fail(
+            "headless Chromium is needed to check that the reports render: install the Debian "
+            "packages `chromium chromium-driver` (scripts/setup.sh does, when run as root)"
+        )
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail('selenium is missing: pip install -c constraints.txt -e ".[dev]"')
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    options.add_argument("--window-size=1200,900")
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    yield driver
+    driver.quit()
+
+
+def _blank(png: bytes) -> bool:
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(png)).convert("L")
+    low, high = image.getextrema()
+    return high - low < 30
+
+
+def test_pages_render_in_chromium(chromium, class_page, bank, hostile_result, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    path = tmp_path / "class.html"
+    path.write_text(class_page, encoding="utf-8")
+    chromium.get(path.as_uri())
+    images = chromium.find_elements(By.CSS_SELECTOR, "img.plot")
+    assert len(images) == 4
+    for image in images:
+        chromium.execute_script("arguments[0].scrollIntoView()", image)
+        natural = chromium.execute_script(
+            "return [arguments[0].complete, arguments[0].naturalWidth, arguments[0].naturalHeight]",
+            image,
+        )
+        assert natural[0] and natural[1] > 100 and natural[2] > 50, image.get_attribute("id")
+        assert image.size["width"] > 100 and image.size["height"] > 50
+        assert not _blank(image.screenshot_as_png), f"{image.get_attribute('id')} is blank"
+    assert chromium.execute_script("return window.__pwned") is None
+
+    for lang in ("en", "zh"):
+        page = tmp_path / f"feedback.{lang}.html"
+        page.write_text(feedback_html("<b>x</b>", hostile_result, bank, lang), encoding="utf-8")
+        chromium.get(page.as_uri())
+        body = chromium.find_element(By.TAG_NAME, "body")
+        assert body.size["height"] > 400
+        assert "<script>window.__pwned = 1</script>" in body.text
+        assert chromium.execute_script("return window.__pwned") is None
+        assert chromium.find_elements(By.CSS_SELECTOR, "pre.message")
