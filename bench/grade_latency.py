@@ -3,7 +3,9 @@
 - bare:   a process that already imported torch execs the same cells (no sandbox, no checks
           through RPC: it calls the student's functions directly, as a floor);
 - fork:   `grader grade`'s warm fork engine (zygote + bubblewrap when available), full grading;
-- kernel: the nbclient kernel engine, full grading.
+- kernel: the nbclient kernel engine, full grading;
+- judge only: the same full grading with no sandbox at all (cells and checks in this process),
+          to show how much of the fork engine's time is the checks themselves.
 
 Prints the ratios, and the fork engine's overhead over the bare baseline (target: <= 50 ms on
 preliminaries-core). Usage: python bench/grade_latency.py [--runs N] [--kernel-runs K]
@@ -20,6 +22,7 @@ from grader.bank.loader import load_bank
 from grader.grade import grade_submission, plan_devices
 from grader.sandbox.base import Limits
 from grader.sandbox.forkengine import ForkEngine
+from grader.sandbox.inprocess import InProcessEngine
 from grader.sandbox.kernelengine import KernelEngine
 from grader.submission import load_submission
 
@@ -65,6 +68,15 @@ def main() -> None:
     bare_run(cells)  # warm
     bare = median_time(lambda: bare_run(cells), args.runs)
 
+    with InProcessEngine() as inprocess:
+        grade_submission(submission, bank, "preliminaries-core", inprocess, limits, devices)
+        judge_time = median_time(
+            lambda: grade_submission(
+                submission, bank, "preliminaries-core", inprocess, limits, devices
+            ),
+            args.runs,
+        )
+
     with ForkEngine() as fork:
         grade_submission(submission, bank, "preliminaries-core", fork, limits, devices)  # warm
         fork_time = median_time(
@@ -91,7 +103,14 @@ def main() -> None:
     print(
         f"kernel engine, graded       : {kernel_time * 1000:8.1f} ms (median of {args.kernel_runs})"
     )
+    print(f"no sandbox, graded          : {judge_time * 1000:8.1f} ms (median of {args.runs})")
     print(f"fork overhead over bare     : {(fork_time - bare) * 1000:8.1f} ms  (target <= 50 ms)")
+    print(
+        f"  of which the checks alone : {(judge_time - bare) * 1000:8.1f} ms  (no sandbox - bare)"
+    )
+    print(
+        f"  of which the sandbox      : {(fork_time - judge_time) * 1000:8.1f} ms  (fork - no sandbox)"
+    )
     print(f"kernel / fork               : {kernel_time / fork_time:8.1f}x")
     print(f"fork / bare                 : {fork_time / bare:8.1f}x")
 
