@@ -547,6 +547,9 @@ def main() -> None:
 
     WARM_UP_ARG = torch.arange(4.0)
     shell = _make_shell()
+    # Run the agent once here too: its modules are imported (and compiled: the sandbox writes no
+    # .pyc) and IPython's lazy imports happen once, not in every child.
+    warm_up(shell)
     # Objects that exist now are never collected: the children's garbage collector then does
     # not write to (and so copy) every page the zygote has.
     gc.collect()
