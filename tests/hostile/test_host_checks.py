@@ -17,6 +17,10 @@ def test_a_marked_process_on_the_host_is_reported(attack):
     # argv[0] carries the marker, as an attack's exec'd daemon would.
     with subprocess.Popen([attack.marker, "30"], executable="/bin/sleep") as leftover:
         try:
+            # Until exec completes, /proc shows the parent's name: wait to see the marker.
+            deadline = time.monotonic() + 5
+            while not host.marked_processes(attack.marker) and time.monotonic() < deadline:
+                time.sleep(0.01)
             with pytest.raises(AssertionError, match="processes left behind"):
                 attack.assert_clean(still_grades=False, wait=0.5)
         finally:
