@@ -289,10 +289,14 @@ LEAVE_FILES = code(
 
 FIND_FILES = code(
     """
-    import os
+    import os, sys
     found = []
+    # The Python installation is mounted read-only at its host path, which may be under /tmp
+    # (a checkout in /tmp): its own files are not leftovers.
+    python = tuple(os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix))
     for top in ['/tmp', '/dev/shm', '/sandbox', '..', os.environ.get('HOME', '.')]:
         for root, dirs, files in os.walk(top):
+            dirs[:] = [d for d in dirs if not (os.path.realpath(os.path.join(root, d)) + os.sep).startswith(python)]
             found += [os.path.join(root, f) for f in files if '{m}' in f or f.startswith('fill')]
     free = os.statvfs('/tmp').f_bavail * os.statvfs('/tmp').f_frsize
     if found or free < 128 * 2**20:
