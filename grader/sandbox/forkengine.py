@@ -35,7 +35,7 @@ from .base import (
 )
 from .cgroups import SandboxCgroup, cgroups_available, prefer_not_to_oom_kill
 from .inside import codec, wire
-from .isolation import LaunchPlan, plan_launch
+from .isolation import LaunchPlan, UidLease, lease_fork_uids, plan_launch
 
 # Beyond what the zygote uses once warm and what a submission may add (Limits.memory_mb): room
 # for the next child warming up and for the kernel's bookkeeping, in the engine's memory cap.
@@ -155,6 +155,7 @@ class ForkEngine(Engine):
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.info: dict[str, Any] = {}
+        self.uid_lease: UidLease | None = None  # this engine's own pair of child uids
         self.cgroup: SandboxCgroup | None = None
         self.cgroup_problem = ""
         self.baseline_memory = 0
@@ -172,12 +173,15 @@ class ForkEngine(Engine):
     def _start_zygote(self) -> None:
         self._stop_zygote()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        if self.uid_lease is None:
+            self.uid_lease = lease_fork_uids()
         plan = plan_launch(
             "zygote",
             [str(theirs.fileno())],
             want=self.want_isolation,
             scratch_mb=self.scratch_mb,
             gpu=self.gpu,
+            uids=self.uid_lease.uids,
         )
         options = {
             "preload": list(self.preload),
@@ -351,6 +355,9 @@ class ForkEngine(Engine):
 
     def close(self) -> None:
         self._stop_zygote()
+        if self.uid_lease is not None:
+            self.uid_lease.release()
+            self.uid_lease = None
 
 
 def _limits_for_child(limits: Limits) -> dict[str, Any]:

@@ -9,6 +9,7 @@ the result's `isolation` lists exactly what was missing.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import shutil
@@ -66,11 +67,62 @@ def bwrap_works() -> tuple[bool, str]:
     return True, ""
 
 
-def dedicated_uids() -> tuple[int, int]:
-    """Two uids used by no one else, a pair per zygote (children alternate between them), so
-    kill(-1) and RLIMIT_NPROC of one submission see only that submission's processes."""
-    first = UID_BASE + (os.getpid() % 2000) * 2
-    return first, first + 1
+UID_SLOTS = 2000  # fork engines: pairs UID_BASE + 2k, +2k+1; kernel engines: UID_BASE + 4000 + k
+LEASE_DIR = Path("/run/d2l-grader-uids")
+
+
+class UidLease:
+    """Uids reserved for one engine, in every process on this machine: a slot is taken by
+    holding an exclusive flock on its lock file, which the kernel releases when the engine
+    closes it or the process dies. Two engines (two batch workers, or two engines in one
+    process) never share a uid, so one's `kill(-1)` as that uid cannot reach the other's
+    children."""
+
+    def __init__(self, kind: str, size: int, first_uid: int, slots: int) -> None:
+        self.uids: tuple[int, ...] = ()
+        self._file = None
+        if os.geteuid() != 0:
+            return  # uids are only switched to by root
+        folder = _lease_dir()
+        start = os.getpid() % slots
+        for offset in range(slots):
+            slot = (start + offset) % slots
+            handle = open(folder / f"{kind}-{slot}.lock", "a+")  # noqa: SIM115 - held open
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                continue
+            self._file = handle
+            self.uids = tuple(first_uid + slot * size + i for i in range(size))
+            return
+        raise RuntimeError("no free sandbox uid: too many engines are running on this machine")
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _lease_dir() -> Path:
+    import tempfile
+
+    for folder in (LEASE_DIR, Path(tempfile.gettempdir()) / "d2l-grader-uids"):
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            return folder
+        except OSError:
+            continue
+    raise RuntimeError(f"cannot create {LEASE_DIR} to reserve sandbox uids")
+
+
+def lease_fork_uids() -> UidLease:
+    """Two uids for a fork engine's children (they alternate)."""
+    return UidLease("fork", 2, UID_BASE, UID_SLOTS)
+
+
+def lease_kernel_uid() -> UidLease:
+    return UidLease("kernel", 1, UID_BASE + 2 * UID_SLOTS, 1000)
 
 
 def _python_paths() -> list[str]:
@@ -113,7 +165,13 @@ def _clean_env(python_path: str, home: str) -> dict[str, str]:
 
 
 def plan_launch(
-    module: str, args: list[str], *, want: str = "auto", scratch_mb: int = 256, gpu: bool = False
+    module: str,
+    args: list[str],
+    *,
+    want: str = "auto",
+    scratch_mb: int = 256,
+    gpu: bool = False,
+    uids: tuple[int, ...] = (),
 ) -> LaunchPlan:
     """The command that starts `python -m inside.<module> ARGS` in a sandbox.
 
@@ -126,8 +184,8 @@ def plan_launch(
         raise RuntimeError(why)
     python = os.path.abspath(sys.executable)
     if ok:
-        return _bwrap_plan(python, module, args, scratch_mb, gpu)
-    return _plain_plan(python, module, args, why)
+        return _bwrap_plan(python, module, args, scratch_mb, gpu, uids)
+    return _plain_plan(python, module, args, why, uids)
 
 
 def bwrap_base_args(scratch_mb: int, gpu: bool) -> list[str]:
@@ -195,9 +253,10 @@ def bwrap_isolation() -> Isolation:
 
 
 def _bwrap_plan(
-    python: str, module: str, args: list[str], scratch_mb: int, gpu: bool
+    python: str, module: str, args: list[str], scratch_mb: int, gpu: bool, uids: tuple[int, ...]
 ) -> LaunchPlan:
-    uids = dedicated_uids()
+    if len(uids) < 2:
+        raise RuntimeError("the bubblewrap sandbox needs two leased uids")
     argv = bwrap_base_args(scratch_mb, gpu)
     env = _clean_env(SANDBOX_CODE, "/tmp/home")
     for key, value in env.items():
@@ -243,17 +302,15 @@ def kernel_bwrap_command(
     return argv
 
 
-def kernel_uid() -> int:
-    """The kernel engine's uid: apart from the fork engines' pairs."""
-    return UID_BASE + 4000 + os.getpid() % 1000
-
-
-def _plain_plan(python: str, module: str, args: list[str], why: str) -> LaunchPlan:
+def _plain_plan(
+    python: str, module: str, args: list[str], why: str, leased: tuple[int, ...]
+) -> LaunchPlan:
     import tempfile
 
     # Dropping to a dedicated uid only works when that uid can read this Python installation.
     root = os.geteuid() == 0 and all(_traversable_by_others(p) for p in _python_paths())
-    uids = dedicated_uids() if root else ()
+    uids = leased if root and len(leased) >= 2 else ()
+    root = bool(uids)
     host_scratch = Path(tempfile.mkdtemp(prefix="d2l-grader-scratch-"))
     # Children make their own 0700 folders in scratch_root (sticky like /tmp, not listable).
     (host_scratch / "s").mkdir()

@@ -44,7 +44,7 @@ from .isolation import (
     bwrap_isolation,
     bwrap_works,
     kernel_bwrap_command,
-    kernel_uid,
+    lease_kernel_uid,
 )
 
 KERNEL_START_TIMEOUT = 60
@@ -80,7 +80,12 @@ def _sandboxed_kernel_manager(workdir: str, uid: int, gpu: bool, scratch_mb: int
 
 class KernelSession(Session):
     def __init__(
-        self, limits: Limits, sandboxed: bool = False, gpu: bool = False, scratch_mb: int = 256
+        self,
+        limits: Limits,
+        sandboxed: bool = False,
+        gpu: bool = False,
+        scratch_mb: int = 256,
+        uid: int | None = None,
     ) -> None:
         import nbformat
         from jupyter_client.manager import AsyncKernelManager
@@ -104,7 +109,8 @@ class KernelSession(Session):
             "JPY_PARENT_PID": str(os.getpid()),
         }
         if sandboxed:
-            self.km = _sandboxed_kernel_manager(self.workdir, kernel_uid(), gpu, scratch_mb)
+            assert uid is not None
+            self.km = _sandboxed_kernel_manager(self.workdir, uid, gpu, scratch_mb)
             env = {}  # the sandbox sets its own (scrubbed) environment
         else:
             # nbclient needs the async manager: with a blocking client, waiting for a dead
@@ -274,11 +280,18 @@ class KernelEngine(Engine):
             raise EngineUnavailable(why)
         self.sandboxed = ok
         self.why_not = why
+        self.uid_lease = lease_kernel_uid() if ok else None
         self.gpu = gpu
         self.scratch_mb = scratch_mb
 
     def start_session(self, limits: Limits) -> Session:
-        return KernelSession(limits, self.sandboxed, self.gpu, self.scratch_mb)
+        uid = self.uid_lease.uids[0] if self.uid_lease is not None else None
+        return KernelSession(limits, self.sandboxed, self.gpu, self.scratch_mb, uid)
+
+    def close(self) -> None:
+        if self.uid_lease is not None:
+            self.uid_lease.release()
+            self.uid_lease = None
 
     def isolation(self) -> Isolation:
         if self.sandboxed:
