@@ -41,6 +41,25 @@ SUBSYSTEM_COMMANDS: tuple[str, ...] = (
 )
 
 
+def require_assignments(bank, *names: str) -> None:
+    """Exit 2 naming the first assignment the bank does not have, and the ones it has."""
+    for name in names:
+        if name not in bank.assignments:
+            raise UsageProblem(
+                f"unknown assignment {name!r}; known: {', '.join(sorted(bank.assignments))}"
+            )
+
+
+def devices_from_args(args: argparse.Namespace):
+    """The device plan for --device, or exit 2 when CUDA was asked for and is not here."""
+    from .grade import DeviceUnavailable, plan_devices
+
+    try:
+        return plan_devices(args.device)
+    except DeviceUnavailable as exc:
+        raise UsageProblem(str(exc)) from None
+
+
 # ---------------------------------------------------------------------------------------------
 # bank
 # ---------------------------------------------------------------------------------------------
@@ -117,10 +136,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
     from .assign import write_assignment
 
     bank = _load_bank(args)
-    if args.assignment not in bank.assignments:
-        raise UsageProblem(
-            f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
-        )
+    require_assignments(bank, args.assignment)
     langs = ("zh", "en") if args.lang == "all" else (args.lang,)
     written = write_assignment(
         bank,
@@ -222,29 +238,16 @@ def open_engine(args: argparse.Namespace, gpu: bool):
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from .grade import (
-        DeviceUnavailable,
-        grade_submission,
-        plan_devices,
-        summary_lines,
-        validate_result,
-        write_result,
-    )
+    from .grade import grade_submission, summary_lines, validate_result, write_result
     from .submission import NotebookProblem, load_submission
 
     bank = _load_bank(args)
-    if args.assignment not in bank.assignments:
-        raise UsageProblem(
-            f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
-        )
+    require_assignments(bank, args.assignment)
     try:
         submission = load_submission(Path(args.submission))
     except NotebookProblem as exc:
         raise UsageProblem(str(exc)) from None
-    try:
-        devices = plan_devices(args.device)
-    except DeviceUnavailable as exc:
-        raise UsageProblem(str(exc)) from None
+    devices = devices_from_args(args)
     engine = open_engine(args, gpu="cuda" in devices.devices)
     try:
         result = grade_submission(

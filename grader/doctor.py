@@ -69,14 +69,14 @@ def probe_paths() -> dict[str, str]:
 def listed_folders() -> dict[str, set[str]]:
     """Host folders whose entries the sandbox may see only where the Python installation it
     runs lives below them (the venv in a checkout, pyenv in a home folder)."""
-    from .sandbox.isolation import _python_paths
+    from .sandbox.isolation import python_paths
 
     folders = {"/root", "/home", str(Path(__file__).resolve().parents[1])}
     allowed: dict[str, set[str]] = {}
     for folder in folders:
         allowed[folder] = {
             Path(p).relative_to(folder).parts[0]
-            for p in _python_paths()
+            for p in python_paths()
             if Path(p).is_relative_to(folder) and p != folder
         }
     return allowed

@@ -464,21 +464,17 @@ def command(args: argparse.Namespace) -> int:
     from ..cli import (
         EXIT_FAILED,
         EXIT_OK,
-        UsageProblem,
         _load_bank,
         console,
+        devices_from_args,
         err_console,
         limits_from_args,
         open_engine,
     )
-    from ..grade import DeviceUnavailable, plan_devices
 
     bank = _load_bank(args)
     ids, names, left_out = select(bank, args.topic, args.question)
-    try:
-        devices = plan_devices(args.device)
-    except DeviceUnavailable as exc:
-        raise UsageProblem(str(exc)) from None
+    devices = devices_from_args(args)
     engine = open_engine(args, gpu="cuda" in devices.devices)
     try:
         report = run_selftest(bank, engine, limits_from_args(args), devices, ids, names)

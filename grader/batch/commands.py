@@ -70,8 +70,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         UsageProblem,
         _load_bank,
         console,
+        devices_from_args,
         err_console,
         limits_from_args,
+        require_assignments,
     )
     from ..gradebook.store import Gradebook, GradebookProblem
     from .grading import GradeConfig
@@ -86,16 +88,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
             f"--cluster {args.cluster!r}: give 'local' or a scheduler address such as tcp://HOST:8786"
         )
     bank = _load_bank(args)
-    if args.assignment not in bank.assignments:
-        raise UsageProblem(
-            f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
-        )
-    from ..grade import DeviceUnavailable, plan_devices
-
-    try:
-        plan_devices(args.device)  # before any worker starts: --device cuda needs CUDA here
-    except DeviceUnavailable as exc:
-        raise UsageProblem(str(exc)) from None
+    require_assignments(bank, args.assignment)
+    devices_from_args(args)  # before any worker starts: --device cuda needs CUDA here
     config = GradeConfig(
         assignment=args.assignment,
         bank_root=str(bank.root) if args.bank else None,

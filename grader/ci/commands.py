@@ -21,9 +21,11 @@ from ..cli import (
     _load_bank,
     add_limit_arguments,
     console,
+    devices_from_args,
     err_console,
     limits_from_args,
     open_engine,
+    require_assignments,
 )
 from .junit import NotebookOutcome, write_junit
 from .publicbank import is_public_bank, write_public_bank
@@ -91,31 +93,19 @@ def _append(path_text: str | None, text: str, what: str) -> None:
 
 
 def cmd_ci(args: argparse.Namespace) -> int:
-    from ..grade import (
-        DeviceUnavailable,
-        grade_submission,
-        plan_devices,
-        summary_lines,
-        validate_result,
-    )
+    from ..grade import grade_submission, summary_lines, validate_result
     from ..submission import NotebookProblem, load_submission
 
     min_fraction = parse_min_score(args.min_score) if args.min_score is not None else None
     bank = _load_bank(args)
-    if args.assignment not in bank.assignments:
-        raise UsageProblem(
-            f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
-        )
+    require_assignments(bank, args.assignment)
     if is_public_bank(bank) and not args.public_only:
         raise UsageProblem(
             f"{bank.root} is a public bank (no hidden checks): add --public-only, or grade "
             "all checks in the course repository"
         )
     notebooks = find_notebooks(args.paths or ["."])
-    try:
-        devices = plan_devices(args.device)
-    except DeviceUnavailable as exc:
-        raise UsageProblem(str(exc)) from None
+    devices = devices_from_args(args)
 
     # Load every notebook first: unusable ones are reported without starting a sandbox.
     loaded = []
@@ -265,11 +255,7 @@ def cmd_public_bank(args: argparse.Namespace) -> int:
     bank = _load_bank(args)
     if is_public_bank(bank):
         raise UsageProblem(f"{bank.root} is itself a public bank; export from the course's bank")
-    unknown = [name for name in args.assignment if name not in bank.assignments]
-    if unknown:
-        raise UsageProblem(
-            f"unknown assignment {unknown[0]!r}; known: {', '.join(sorted(bank.assignments))}"
-        )
+    require_assignments(bank, *args.assignment)
     try:
         written = write_public_bank(bank, args.assignment, Path(args.out))
     except FileExistsError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import EXIT_OK, UsageProblem, console
+from ..cli import EXIT_OK, UsageProblem, console, require_assignments
 
 
 def _bank_root(args: argparse.Namespace) -> Path:
@@ -58,10 +58,7 @@ def cmd_export_otter(args: argparse.Namespace) -> int:
     bank, problems = load_bank(_bank_root(args))
     if problems:
         raise UsageProblem(f"the bank has problems ({problems[0]}); run `grader bank validate`")
-    if args.assignment not in bank.assignments:
-        raise UsageProblem(
-            f"unknown assignment {args.assignment!r}; known: {', '.join(sorted(bank.assignments))}"
-        )
+    require_assignments(bank, args.assignment)
     report = export_otter(bank, args.assignment, Path(args.dir))
     console.print(f"wrote {report.notebook} ({report.exported_cases} test case(s))", markup=False)
     if report.unexpressible:

@@ -125,7 +125,7 @@ def lease_kernel_uid() -> UidLease:
     return UidLease("kernel", 1, UID_BASE + 2 * UID_SLOTS, 1000)
 
 
-def _python_paths() -> list[str]:
+def python_paths() -> list[str]:
     """Folders the sandbox must see read-only to run this Python and its packages."""
     paths = {
         os.path.realpath(p)
@@ -215,11 +215,11 @@ def bwrap_base_args(scratch_mb: int, gpu: bool) -> list[str]:
     # bwrap creates missing parent folders with mode 0700, which the sandbox uid could not
     # traverse: create them world-readable first.
     parents = sorted(
-        {str(a) for path in _python_paths() for a in Path(path).parents if str(a) != "/"}, key=len
+        {str(a) for path in python_paths() for a in Path(path).parents if str(a) != "/"}, key=len
     )
     for parent in parents:
         argv += ["--perms", "0755", "--dir", parent]
-    for path in _python_paths():
+    for path in python_paths():
         argv += ["--ro-bind", path, path]
     for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
         if os.path.exists(etc):
@@ -308,9 +308,9 @@ def _plain_plan(
     import tempfile
 
     # Dropping to a dedicated uid only works when that uid can read this Python installation.
-    root = os.geteuid() == 0 and all(_traversable_by_others(p) for p in _python_paths())
-    uids = leased if root and len(leased) >= 2 else ()
-    root = bool(uids)
+    readable = os.geteuid() == 0 and all(_traversable_by_others(p) for p in python_paths())
+    uids = leased if readable and len(leased) >= 2 else ()
+    root = bool(uids)  # the children switch to dedicated uids
     host_scratch = Path(tempfile.mkdtemp(prefix="d2l-grader-scratch-"))
     # Children make their own 0700 folders in scratch_root (sticky like /tmp, not listable).
     (host_scratch / "s").mkdir()

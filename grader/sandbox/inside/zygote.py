@@ -307,35 +307,17 @@ JANITORS: dict[int, Janitor] = {}
 def kill_submission(mode: str, child: WarmChild | None, wipe: list[str]) -> int:
     """Kill every process of the submission and remove what it left: files in the shared
     scratch folders, System V IPC objects. The zygote survives."""
+    if mode == "uid":
+        if child is not None and child.uid is not None:
+            _clean_up_as(child.uid, _entries_owned_by(wipe, child.uid))
+        _reap()  # the child itself is reaped once its exit completes: now or next time
+        return 1 if child is not None else 0
     killed = 0
-    if mode == "uid" and child is not None and child.uid is not None:
-        # Found by the zygote, which may list the scratch root (mode 1733, its own).
-        leftovers = _entries_owned_by(wipe, child.uid)
-        # As the submission's uid, kill(-1) reaches every process of that uid (double-forked
-        # daemons included) and nothing else, not even the next warm child, which runs under
-        # the other uid; and that uid can delete what it made.
-        janitor = JANITORS.get(child.uid)
-        if janitor is None or not janitor.clean_up(leftovers):
-            helper = os.fork()
-            if helper == 0:
-                code = 0
-                try:
-                    drop_privileges(child.uid, child.uid)
-                    clean_up_uid(child.uid, leftovers)
-                except BaseException:
-                    code = 1
-                finally:
-                    os._exit(code)
-            os.waitpid(helper, 0)
-        killed = 1  # the child is reaped by a later _reap(), once its exit completes
-    elif mode == "all":
+    if mode == "all":
         # Our uid (or pid namespace) holds nothing but the zygote and the submission's
         # processes: kill(-1) reaches all of them, double-forked daemons included, atomically
         # with respect to fork.
         killed = _kill_all_signalable(reap=True)
-        for path in wipe:
-            _wipe(path)
-        _remove_ipc_objects(os.getuid())
     elif child is not None:
         try:
             os.killpg(child.pid, signal.SIGKILL)
@@ -350,11 +332,33 @@ def kill_submission(mode: str, child: WarmChild | None, wipe: list[str]) -> int:
                 killed += 1
             except (ProcessLookupError, PermissionError):
                 pass
-        for path in wipe:
-            _wipe(path)
-        _remove_ipc_objects(os.getuid())
+    for path in wipe:
+        _wipe(path)
+    _remove_ipc_objects(os.getuid())
     _reap()
     return killed
+
+
+def _clean_up_as(uid: int, leftovers: list[str]) -> None:
+    """`clean_up_uid` as `uid`: kill(-1) then reaches every process of that uid (double-forked
+    daemons included) and nothing else, not even the next warm child, which runs under the
+    other uid; and that uid can delete what it made. The leftovers are found by the zygote,
+    which may list the scratch root (mode 1733, its own). The uid's janitor does it; a helper
+    forked from the zygote when the submission has killed or stopped the janitor."""
+    janitor = JANITORS.get(uid)
+    if janitor is not None and janitor.clean_up(leftovers):
+        return
+    helper = os.fork()
+    if helper == 0:
+        code = 0
+        try:
+            drop_privileges(uid, uid)
+            clean_up_uid(uid, leftovers)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.waitpid(helper, 0)
 
 
 def _kill_uid_processes(uid: int) -> None:
