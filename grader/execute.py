@@ -32,6 +32,10 @@ class LostSession(Session):
         pass
 
 
+NOT_RUN_IN_TIME = {
+    "type": "Timeout",
+    "message": "the notebook's total time limit was reached before this cell ran",
+}
 LOST_MESSAGE = (
     "the student's process kept ending during the checks and its restarts used up the "
     "notebook's time limit; the remaining checks were not run"
@@ -75,38 +79,27 @@ class NotebookRun:
         deadline = time.monotonic() + self.limits.notebook_timeout
         while True:
             session = self.engine.start_session(self.limits)
-            records: list[CellRecord] = []
-            rerun = False
-            for index, source in self.cells:
-                if index in self.removed:
-                    records.append(CellRecord(index, self.removed[index]))
-                    continue
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    outcome = CellOutcome(
-                        "timeout",
-                        {
-                            "type": "Timeout",
-                            "message": "the notebook's total time limit was reached before this cell ran",
-                        },
-                    )
-                    self.removed[index] = outcome
-                    records.append(CellRecord(index, outcome))
-                    continue
-                started = time.monotonic()
-                outcome = session.run_cell(source, min(self.limits.cell_timeout, remaining))
-                if outcome.status in ("timeout", "crashed"):
-                    outcome.seconds = time.monotonic() - started
-                    self.removed[index] = outcome
-                    session.close()
-                    self.restarts += 1
-                    rerun = True
-                    break
+            pending = [(index, source) for index, source in self.cells if index not in self.removed]
+            outcomes = session.run_cells(
+                [source for _, source in pending], self.limits.cell_timeout, deadline
+            )
+            ran = dict(zip((index for index, _ in pending), outcomes, strict=False))
+            last = outcomes[-1] if outcomes else None
+            if last is not None and last.status in ("timeout", "crashed"):
+                # Rerun without that cell, so the answers in the other cells can be graded.
+                self.removed[pending[len(outcomes) - 1][0]] = last
+                session.close()
+                self.restarts += 1
+                continue
+            records = []
+            for index, _ in self.cells:
+                outcome = ran.get(index) or self.removed.get(index)
+                if outcome is None:  # the notebook's time limit came first
+                    outcome = self.removed[index] = CellOutcome("timeout", dict(NOT_RUN_IN_TIME))
                 records.append(CellRecord(index, outcome))
-            if not rerun:
-                self._session = session
-                self.records = records
-                return records
+            self._session = session
+            self.records = records
+            return records
 
     def session(self) -> Session:
         """The live session; replays the good cells in a fresh child if the last one was lost."""

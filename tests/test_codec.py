@@ -165,3 +165,61 @@ def test_malformed_messages_are_refused(header):
     blobs = [b"\x00" * s for s in header.get("blob_sizes", [])]
     with pytest.raises(codec.DecodeError):
         codec.decode_message(codec.pack(header, blobs))
+
+
+def test_a_tensor_met_twice_travels_once_and_arrives_as_one_object():
+    x, y = torch.arange(3.0), torch.ones(2)
+    data = codec.encode_message({}, {"args": (x, y), "again": [y, x, x], "copy": x.clone()})
+    assert data.count(x.numpy().tobytes()) == 2  # x and its clone, not x three times
+    values = codec.decode_message(data).values
+    assert values["again"][1] is values["args"][0] is values["again"][2]
+    assert values["again"][0] is values["args"][1]
+    assert values["copy"] is not values["args"][0]
+    assert torch.equal(values["again"][1], x)
+
+
+@pytest.mark.parametrize("reference", [0, 1, -1, "0", None])
+def test_a_forged_tensor_reference_is_refused(reference):
+    header = {"values": {"v": [{"$same": reference}]}, "blob_sizes": []}
+    with pytest.raises(codec.DecodeError):
+        codec.decode_message(codec.pack(header, []))
+
+
+def test_patched_tensor_properties_do_not_change_what_is_reported():
+    x = torch.ones(2, requires_grad=True)
+    (x * 3).sum().backward()
+    lies = {
+        "requires_grad": property(lambda self: False),
+        "is_leaf": property(lambda self: False),
+        "grad": property(lambda self: torch.zeros(2)),
+        "dtype": property(lambda self: torch.int64),
+        "shape": property(lambda self: torch.Size([7])),
+    }
+    for name, lie in lies.items():
+        setattr(torch.Tensor, name, lie)
+    try:
+        node = codec.Encoder().encode(x)["$tensor"]
+    finally:
+        for name in lies:
+            delattr(torch.Tensor, name)
+    assert node["requires_grad"] is True and node["is_leaf"] is True
+    assert node["dtype"] == "float32" and node["shape"] == [2]
+    assert node["grad"]["$tensor"]["shape"] == [2]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: torch.arange(6.0).reshape(2, 3).T,  # strided view
+        lambda: torch.arange(6.0)[1::2],
+        lambda: torch.tensor([1 + 2j, 3 - 1j]).conj(),  # conjugate bit: general path
+        lambda: torch.arange(4.0)._neg_view(),  # negative bit: general path
+        lambda: torch.arange(4, dtype=torch.bfloat16),  # no numpy dtype: general path
+        lambda: torch.tensor(True),
+    ],
+)
+def test_views_and_special_tensors_arrive_with_their_values(make):
+    tensor = make()
+    decoded = roundtrip(tensor)
+    assert decoded.dtype == tensor.dtype and decoded.shape == tensor.shape
+    assert torch.equal(decoded, tensor.resolve_conj().resolve_neg())

@@ -95,3 +95,102 @@ def test_d2l_style_notebook_matches_nbclient(grade, tmp_path):
     assert statuses[4] == statuses[5] == "ok"  # writes to ../data, reads it back
     grid = next(q for q in result["questions"] if q["id"] == "grid")
     assert grid["score"] == grid["max_score"]
+
+
+# -- running a notebook's cells in one request (fork engine) ----------------------------------
+
+
+def _run_batch(fork_engine, sources, cell_timeout=10.0, total=60.0):
+    import time
+
+    from grader.sandbox.base import Limits
+
+    session = fork_engine.start_session(Limits())
+    try:
+        return session.run_cells(sources, cell_timeout, time.monotonic() + total)
+    finally:
+        session.close()
+
+
+def test_a_batch_of_cells_goes_on_after_errors_and_stops_at_a_crash(fork_engine):
+    outcomes = _run_batch(
+        fork_engine, ["x = 1", "1 / 0", "print(x)", "import os\nos._exit(3)", "y = 2"]
+    )
+    assert [o.status for o in outcomes] == ["ok", "error", "ok", "crashed"]
+    assert outcomes[1].error["type"] == "ZeroDivisionError"
+    assert outcomes[2].stdout == "1\n"
+
+
+def test_a_cell_past_its_time_limit_ends_the_batch(fork_engine):
+    outcomes = _run_batch(fork_engine, ["x = 1", "while True:\n    pass", "y = 2"], 1.0)
+    assert [o.status for o in outcomes] == ["ok", "timeout"]
+    assert outcomes[1].seconds >= 1.0
+
+
+def test_the_notebook_time_limit_cuts_a_batch_short(fork_engine):
+    sleep = "import time\ntime.sleep(0.7)"
+    outcomes = _run_batch(fork_engine, [sleep, sleep, "z = 3"], cell_timeout=10.0, total=1.0)
+    # The second cell only had what was left of the notebook's second.
+    assert [o.status for o in outcomes] == ["ok", "timeout"]
+
+
+def test_cells_not_reached_in_the_notebook_time_limit_are_reported(bank, fork_engine, tmp_path):
+    from grader.grade import grade_submission, plan_devices
+    from grader.sandbox.base import Limits
+    from grader.submission import load_submission
+
+    cells = ["import time\ntime.sleep(1.5)", "x = 1", "time.sleep(1.5)", "y = 2"]
+    path = write_notebook(tmp_path / "slow.ipynb", cells)
+    limits = Limits(cell_timeout=5.0, notebook_timeout=2.0)
+    result = grade_submission(
+        load_submission(path), bank, "preliminaries-core", fork_engine, limits, plan_devices("cpu")
+    )
+    # The third cell used up the notebook's time; the replay without it had none left, so
+    # the checks saw a namespace where no cell ran, and the record says so.
+    messages = [c["error"]["message"] for c in result["cells"]]
+    assert [c["status"] for c in result["cells"]] == ["timeout"] * 4
+    assert "ran longer than" in messages[2]
+    for index in (0, 1, 3):
+        assert "time limit was reached before this cell ran" in messages[index]
+
+
+def test_the_zygote_warm_up_cells_run_cleanly(tmp_path):
+    """They run once per engine and their outcome is not looked at: one broken by an upgrade
+    (of otter, say) would only make every child slower, silently."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import json, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+tempfile.tempdir = sys.argv[2]
+from inside import codec, zygote
+from inside.agent import Agent
+zygote._preload({"preload": ["IPython", "pandas", "otter"]})
+import torch
+zygote.WARM_UP_ARG = torch.arange(4.0)
+agent = Agent(shell=zygote._make_shell())
+import os
+before = sorted(os.listdir(sys.argv[2]))
+statuses = []
+for source in (zygote.WARM_UP_CELL, *zygote.ZYGOTE_WARM_UP_CELLS):
+    reply = codec.decode_message(agent.handle(codec.encode_message({"op": "run_cell", "source": source}, {})))
+    statuses.append([reply.header["status"], reply.header["stdout"]])
+print(json.dumps([statuses, before == sorted(os.listdir(sys.argv[2]))]))
+"""
+    work, scratch = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    scratch.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "grader/sandbox"), str(scratch)],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    statuses, temp_unchanged = json.loads(done.stdout.splitlines()[-1])
+    assert [s for s, _ in statuses] == ["ok", "ok", "error", "ok"]  # the third fails on purpose
+    assert "warm results: All test cases passed!" in statuses[1][1]
+    assert list(work.iterdir()) == [] and temp_unchanged  # nothing left behind

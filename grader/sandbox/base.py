@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,6 +95,23 @@ class Session(ABC):
 
     @abstractmethod
     def run_cell(self, source: str, timeout: float) -> CellOutcome: ...
+
+    def run_cells(self, sources: list[str], timeout: float, deadline: float) -> list[CellOutcome]:
+        """Run cells in order, each within `timeout` seconds and all before `deadline`
+        (time.monotonic()). Stops after a cell that timed out or crashed (the session is then
+        dead) and when the deadline passes: fewer outcomes than sources come back then."""
+        outcomes = []
+        for source in sources:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            started = time.monotonic()
+            outcome = self.run_cell(source, min(timeout, remaining))
+            outcomes.append(outcome)
+            if outcome.status in ("timeout", "crashed"):
+                outcome.seconds = time.monotonic() - started
+                break
+        return outcomes
 
     @abstractmethod
     def request(

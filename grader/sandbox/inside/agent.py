@@ -224,13 +224,27 @@ class Agent:
                 data = wire.recv_frame(sock, self.max_bytes + 1024 * 1024)
             except (wire.PeerClosed, wire.FrameTooLarge, OSError):
                 return
-            reply = self.handle(data)
-            if reply is None:
-                return
+            sources = self._batch_of_cells(data)
+            replies = (self.run_cell(source) for source in sources) if sources else None
+            if replies is None:
+                reply = self.handle(data)
+                if reply is None:
+                    return
+                replies = iter((reply,))
             try:
-                wire.send_frame(sock, reply)
+                for reply in replies:  # one per cell of a batch: sent as each cell ends
+                    wire.send_frame(sock, reply)
             except OSError:
                 return
+
+    def _batch_of_cells(self, data: bytes | bytearray) -> list[str] | None:
+        """The sources of a "run_cells" request (None for any other request)."""
+        try:
+            header = codec.decode_message(data, self.max_bytes).header
+        except BaseException:
+            return None
+        sources = header.get("sources") if header.get("op") == "run_cells" else None
+        return [str(s) for s in sources] if type(sources) is list else None
 
 
 def tensor_paths(args: tuple, kwargs: dict) -> dict[int, tuple[str, Any]]:

@@ -9,7 +9,8 @@ Values in the header are JSON scalars and arrays (Python lists), or objects with
 objects. Decoding builds only plain Python containers, numbers, strings and fresh torch tensors
 or numpy arrays from raw bytes, so whatever the other side sends, the decoder never runs its
 code. Tensor subclasses and unknown objects are sent as `Opaque` placeholders that compare equal
-to nothing.
+to nothing. A tensor object met twice in one message is sent once and then referred to as
+{"$same": n}; the judge then gets one tensor object for both mentions, as the sandbox had.
 
 This module runs on both sides of the trust boundary, so it imports nothing from `grader`.
 The references to torch functions are taken when the module is imported (in the zygote, before
@@ -19,9 +20,11 @@ any student code runs), so a student who monkeypatches `torch.Tensor.detach` or 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +54,17 @@ _frombuffer = torch.frombuffer
 _empty = torch.empty
 _isinstance = isinstance
 _type = type
+# Tensor attributes read through the C base class's own descriptors: a student who replaces
+# `torch.Tensor.requires_grad` or `.grad` with a property cannot change what is reported.
+_TensorBase = torch._C.TensorBase
+_get_dtype = _TensorBase.dtype.__get__
+_get_shape = _TensorBase.shape.__get__
+_get_device = _TensorBase.device.__get__
+_get_is_cpu = _TensorBase.is_cpu.__get__
+_get_is_meta = _TensorBase.is_meta.__get__
+_get_requires_grad = _TensorBase.requires_grad.__get__
+_get_is_leaf = _TensorBase.is_leaf.__get__
+_get_grad = _TensorBase.grad.__get__
 _DisableTorchFunction = torch._C.DisableTorchFunction
 _DisableTorchDispatch = getattr(torch._C, "_DisableTorchDispatch", None)
 
@@ -139,6 +153,25 @@ class Encoder:
         self.items = 0
         self.tensor_paths = tensor_paths or {}
         self._storage_paths: dict[tuple[str, int], str] | None = None
+        # A tensor met again in the same message (the arguments after a call are also sent as
+        # "originals_after") is sent once; later mentions are {"$same": n}, n counting the
+        # tensors in the order their encoding ends.
+        self._tensors_sent: dict[int, tuple[Any, int]] = {}
+        self._overrides_off = False
+
+    @contextlib.contextmanager
+    def overrides_off(self) -> Iterator[None]:
+        """Torch function and dispatch modes off while tensors are read (entered once per
+        message: each entry costs ~5 µs)."""
+        if self._overrides_off:
+            yield
+            return
+        with _no_overrides():
+            self._overrides_off = True
+            try:
+                yield
+            finally:
+                self._overrides_off = False
 
     def add_blob(self, data: bytes) -> int:
         self.size += len(data)
@@ -208,45 +241,47 @@ class Encoder:
         return {"$opaque": {"type": _type_name(value), "note": ""}}
 
     def encode_tensor(self, tensor: torch.Tensor, depth: int) -> dict[str, Any]:
-        with _no_overrides():
-            dtype_name = _DTYPE_NAMES.get(tensor.dtype)
-            if dtype_name is None:
-                return {
-                    "$opaque": {"type": "torch.Tensor", "note": f"unsupported dtype {tensor.dtype}"}
-                }
-            if tensor.device.type == "meta":  # shape, dtype and device only: no data exists
-                raw = b""
-            else:
-                # clone(contiguous_format), not contiguous(): a 1-element view with a stride
-                # counts as contiguous but cannot be viewed as bytes.
-                cpu = _clone(_to(_detach(tensor), "cpu"), memory_format=torch.contiguous_format)
-                raw = (
-                    _numpy(_view(_reshape(cpu, (-1,)), torch.uint8)).tobytes()
-                    if cpu.numel()
-                    else b""
-                )
-            info: dict[str, Any] = {
-                "dtype": dtype_name,
-                "shape": [int(s) for s in tensor.shape],
-                "device": str(tensor.device),
-                "requires_grad": bool(tensor.requires_grad),
-                "is_leaf": bool(tensor.is_leaf),
-                "parameter": _type(tensor) is _Parameter,
-                "blob": self.add_blob(raw),
-            }
-            origin = self.tensor_paths.get(id(tensor))
-            if origin is not None and origin[1] is tensor:
-                info["same_as"] = origin[0]
-            shared = self._storage_origin(tensor)
-            if shared is not None:
-                info["shares_storage_with"] = shared
-            grad = tensor.grad if tensor.is_leaf else None
-            if grad is not None:
-                info["grad"] = self.encode(grad, depth + 1) if _type(grad) is _Tensor else None
+        sent = self._tensors_sent.get(id(tensor))
+        if sent is not None and sent[0] is tensor:
+            return {"$same": sent[1]}
+        if self._overrides_off:
+            info = self._tensor_info(tensor, depth)
+        else:
+            with self.overrides_off():
+                info = self._tensor_info(tensor, depth)
+        if info is None:
+            dtype = _get_dtype(tensor)
+            return {"$opaque": {"type": "torch.Tensor", "note": f"unsupported dtype {dtype}"}}
+        self._tensors_sent[id(tensor)] = (tensor, len(self._tensors_sent))
         return {"$tensor": info}
 
+    def _tensor_info(self, tensor: torch.Tensor, depth: int) -> dict[str, Any] | None:
+        dtype_name = _DTYPE_NAMES.get(_get_dtype(tensor))
+        if dtype_name is None:
+            return None
+        is_leaf = bool(_get_is_leaf(tensor))
+        info: dict[str, Any] = {
+            "dtype": dtype_name,
+            "shape": [int(s) for s in _get_shape(tensor)],
+            "device": "cpu" if _get_is_cpu(tensor) else str(_get_device(tensor)),
+            "requires_grad": bool(_get_requires_grad(tensor)),
+            "is_leaf": is_leaf,
+            "parameter": _type(tensor) is _Parameter,
+            "blob": self.add_blob(_tensor_bytes(tensor)),
+        }
+        origin = self.tensor_paths.get(id(tensor))
+        if origin is not None and origin[1] is tensor:
+            info["same_as"] = origin[0]
+        shared = self._storage_origin(tensor)
+        if shared is not None:
+            info["shares_storage_with"] = shared
+        grad = _get_grad(tensor) if is_leaf else None
+        if grad is not None:
+            info["grad"] = self.encode(grad, depth + 1) if _type(grad) is _Tensor else None
+        return info
+
     def _storage_origin(self, tensor: torch.Tensor) -> str | None:
-        if not self.tensor_paths or tensor.device.type == "meta":
+        if not self.tensor_paths or _get_is_meta(tensor):
             return None  # every meta tensor has storage pointer 0: sharing means nothing there
         if self._storage_paths is None:
             self._storage_paths = {}
@@ -323,10 +358,26 @@ def _plain_label(value: Any) -> Any:
     return str(value)
 
 
+def _tensor_bytes(tensor: torch.Tensor) -> bytes:
+    """The values in C order, as raw bytes (none for a meta tensor: it has no data)."""
+    if _get_is_meta(tensor):
+        return b""
+    detached = _detach(tensor)
+    if _get_is_cpu(tensor):
+        try:
+            return _numpy(detached).tobytes()  # any strides: numpy copies in C order
+        except (RuntimeError, TypeError):
+            pass  # bfloat16, conjugate or negative views: the general path below
+    # clone(contiguous_format), not contiguous(): a 1-element view with a stride counts as
+    # contiguous but cannot be viewed as bytes.
+    cpu = _clone(_to(detached, "cpu"), memory_format=torch.contiguous_format)
+    return _numpy(_view(_reshape(cpu, (-1,)), torch.uint8)).tobytes() if cpu.numel() else b""
+
+
 def _storage_key(tensor: torch.Tensor) -> tuple[str, int]:
-    with _no_overrides():
-        storage = _untyped_storage(tensor)
-        return (str(tensor.device), int(storage.data_ptr()))
+    """Where a tensor's memory is. Called only under the encoder's `_no_overrides`."""
+    device = "cpu" if _get_is_cpu(tensor) else str(_get_device(tensor))
+    return (device, int(_untyped_storage(tensor).data_ptr()))
 
 
 class _no_overrides:
@@ -355,9 +406,12 @@ def _type_name(value: Any) -> str:
         return "?"
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def pack(header: dict[str, Any], blobs: list[bytes]) -> bytes:
     """One message as bytes (without the socket framing)."""
-    head = json.dumps(header, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    head = _JSON.encode(header).encode("utf-8")
     return b"".join([MAGIC, struct.pack("<I", len(head)), head, *blobs])
 
 
@@ -370,7 +424,8 @@ def encode_message(
     """Encode `values` (a dict of named values) into the message whose header is `header`."""
     encoder = Encoder(max_bytes=max_bytes, tensor_paths=tensor_paths)
     header = dict(header)
-    header["values"] = {name: encoder.encode(value) for name, value in values.items()}
+    with encoder.overrides_off():
+        header["values"] = {name: encoder.encode(value) for name, value in values.items()}
     header["blob_sizes"] = [len(b) for b in encoder.blobs]
     return pack(header, encoder.blobs)
 
@@ -389,6 +444,7 @@ class Message:
 class Decoder:
     def __init__(self, blobs: list[memoryview], device_map: Any = None) -> None:
         self.blobs = blobs
+        self.tensors: list[torch.Tensor] = []  # in the order their decoding ends ("$same")
         # device_map(device_str) -> device to build the tensor on (the judge may lack CUDA).
         self.device_map = device_map or _default_device_map
 
@@ -460,7 +516,13 @@ class Decoder:
                 else Opaque("torch.device")
             )
         if tag == "$tensor":
-            return self.decode_tensor(body, depth)
+            tensor = self.decode_tensor(body, depth)
+            self.tensors.append(tensor)
+            return tensor
+        if tag == "$same":
+            if _type(body) is not int or not 0 <= body < len(self.tensors):
+                raise DecodeError(f"bad tensor reference {body!r}")
+            return self.tensors[body]
         if tag == "$ndarray":
             return self.decode_ndarray(body)
         if tag == "$npscalar":
@@ -485,7 +547,7 @@ class Decoder:
             raise DecodeError("bad shape")
         raw = self.blob(body.get("blob"))
         count = math.prod(shape)
-        itemsize = torch.empty((), dtype=dtype).element_size()
+        itemsize = dtype.itemsize
         device_str = _expect_str(body.get("device", "cpu"))
         if not _valid_device(device_str):
             raise DecodeError("bad device")

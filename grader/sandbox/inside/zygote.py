@@ -82,6 +82,9 @@ def _make_shell():
     # No history database, no colours: the shell only runs cells.
     shell = SandboxShell.instance(colors="nocolor")
     shell.history_manager.enabled = False
+    # A displayed value is only ever read as text (the tail of a cell's output): do not also
+    # render it as HTML, Markdown, LaTeX, PNG... (a DataFrame's HTML alone costs milliseconds).
+    shell.display_formatter.active_types = ["text/plain"]
     return shell
 
 
@@ -161,9 +164,12 @@ def prepare_child(uid: int | None, scratch_root: str) -> str:
     return scratch
 
 
-def warm_up(shell) -> None:
+def warm_up(shell, cells: tuple[str, ...] = ()) -> None:
     """Touch the code paths every submission uses, so their copy-on-write page faults happen
-    now, while the judge is busy with the previous submission, instead of during grading."""
+    now, while the judge is busy with the previous submission, instead of during grading.
+
+    The zygote runs `ZYGOTE_WARM_UP_CELLS` too, once: what they initialise on first use (lazy
+    imports, compiled regular expressions, caches) is then inherited by every child."""
     from . import codec
     from .agent import Agent
 
@@ -171,7 +177,8 @@ def warm_up(shell) -> None:
         return
     saved = dict(shell.user_ns)
     agent = Agent(shell=shell)
-    agent.handle(codec.encode_message({"op": "run_cell", "source": WARM_UP_CELL}, {}))
+    for source in (WARM_UP_CELL, *cells):
+        agent.handle(codec.encode_message({"op": "run_cell", "source": source}, {}))
     agent.handle(
         codec.encode_message(
             {"op": "call", "name": "_warm_up"}, {"args": (WARM_UP_ARG,), "kwargs": {}}
@@ -187,6 +194,34 @@ def _warm_up(x):
 _warm_up(torch.arange(4.0))
 """
 WARM_UP_ARG = None  # set by the zygote once torch is imported
+
+# What the chapter's notebooks do in nearly every cell: otter's public checks (every template
+# runs them), a failing cell, a displayed tensor, the pandas preprocessing section.
+ZYGOTE_WARM_UP_CELLS = (
+    """import os as _os, shutil as _shutil, tempfile as _tempfile
+import otter as _otter
+_test = {"name": "warm", "points": 1.0, "suites": [{"type": "doctest", "scored": True,
+    "setup": "", "teardown": "", "cases": [{"code": ">>> _warm_up(torch.arange(4.0))\\n"
+    "tensor([ 2., 10.])\\n", "hidden": False, "locked": False, "points": 1.0}]}]}
+_cwd, _dir = _os.getcwd(), _tempfile.mkdtemp()
+try:
+    _os.chdir(_dir)
+    with open("warm.py", "w", encoding="utf-8") as _f:
+        _f.write("OK_FORMAT = True\\ntest = " + repr(_test) + "\\n")
+    _result = _otter.Notebook(tests_dir=_dir).check("warm")
+finally:
+    _os.chdir(_cwd)
+    _shutil.rmtree(_dir, ignore_errors=True)
+_result
+""",
+    "_warm_up(None)",
+    """import pandas as _pd
+_frame = _pd.DataFrame({"a": [1.0, None, 3.0], "b": ["x", None, "y"]})
+_frame = _pd.get_dummies(_frame.fillna(_frame.mean(numeric_only=True)), dummy_na=True)
+print(_frame.iloc[:, 0:2])
+torch.tensor(_frame.to_numpy(dtype=float), dtype=torch.float32)
+""",
+)
 
 
 def serve_child(handoff: socket.socket, shell) -> None:
@@ -553,7 +588,7 @@ def main() -> None:
     shell = _make_shell()
     # Run the agent once here too: its modules are imported (and compiled: the sandbox writes no
     # .pyc) and IPython's lazy imports happen once, not in every child.
-    warm_up(shell)
+    warm_up(shell, ZYGOTE_WARM_UP_CELLS)
     # Objects that exist now are never collected: the children's garbage collector then does
     # not write to (and so copy) every page the zygote has.
     gc.collect()
