@@ -7,6 +7,12 @@
 - judge only: the same full grading with no sandbox at all (cells and checks in this process),
           to show how much of the fork engine's time is the checks themselves.
 
+The machine's speed drifts by 20 % over minutes (a shared VM), so bare, judge-only and fork
+are measured in interleaved rounds: each round runs each of them once, after a short pause
+that lets the previous fork grading's background work (the killed child's exit, the next
+child's fork and warm-up) finish, so that it is charged to no measurement. The overhead is
+given as the difference of the medians and as the median of the per-round differences.
+
 Prints the ratios, and the fork engine's overhead over the bare baseline (target: <= 50 ms on
 preliminaries-core). Usage: python bench/grade_latency.py [--runs N] [--kernel-runs K]
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from grader.bank.loader import load_bank
@@ -28,6 +35,7 @@ from grader.submission import load_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSION = ROOT / "solutions/preliminaries-core.ipynb"
+PAUSE_S = 0.05
 
 
 def bare_run(cells: list[str]) -> None:
@@ -40,20 +48,18 @@ def bare_run(cells: list[str]) -> None:
         shell.run_cell(source, store_history=False, silent=True)
 
 
-def median_time(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def timed(function: Callable[[], object]) -> float:
+    time.sleep(PAUSE_S)
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--kernel-runs", type=int, default=3)
     args = parser.parse_args()
     bank, _ = load_bank()
@@ -65,51 +71,48 @@ def main() -> None:
     import otter  # noqa: F401 - the bare baseline gets the same preloaded modules as the zygote
     import torch  # noqa: F401
 
-    bare_run(cells)  # warm
-    bare = median_time(lambda: bare_run(cells), args.runs)
+    def grade(engine) -> None:
+        grade_submission(submission, bank, "preliminaries-core", engine, limits, devices)
 
-    with InProcessEngine() as inprocess:
-        grade_submission(submission, bank, "preliminaries-core", inprocess, limits, devices)
-        judge_time = median_time(
-            lambda: grade_submission(
-                submission, bank, "preliminaries-core", inprocess, limits, devices
-            ),
-            args.runs,
-        )
-
-    with ForkEngine() as fork:
-        grade_submission(submission, bank, "preliminaries-core", fork, limits, devices)  # warm
-        fork_time = median_time(
-            lambda: grade_submission(submission, bank, "preliminaries-core", fork, limits, devices),
-            args.runs,
-        )
+    times: dict[str, list[float]] = {"bare": [], "judge": [], "fork": []}
+    with ForkEngine() as fork, InProcessEngine() as inprocess:
+        runs = {
+            "bare": lambda: bare_run(cells),
+            "judge": lambda: grade(inprocess),
+            "fork": lambda: grade(fork),
+        }
+        for function in runs.values():  # warm: imports, caches, the first forked child
+            function()
+            function()
+        for _ in range(args.runs):
+            for name, function in runs.items():
+                times[name].append(timed(function))
         isolation = fork.isolation().mechanism
 
     with KernelEngine() as kernel:
-        kernel_time = median_time(
-            lambda: grade_submission(
-                submission, bank, "preliminaries-core", kernel, limits, devices
-            ),
-            args.kernel_runs,
-        )
+        kernel_times = [timed(lambda: grade(kernel)) for _ in range(args.kernel_runs)]
 
+    bare, judge_time, fork_time = (statistics.median(times[k]) for k in ("bare", "judge", "fork"))
+    kernel_time = statistics.median(kernel_times)
+    paired = statistics.median(f - b for f, b in zip(times["fork"], times["bare"], strict=True))
+    ms = 1000
     print(
-        f"submission: {SUBMISSION.relative_to(ROOT)} ({len(cells)} code cells), assignment preliminaries-core"
+        f"submission: {SUBMISSION.relative_to(ROOT)} ({len(cells)} code cells), "
+        f"assignment preliminaries-core; {args.runs} interleaved rounds"
     )
-    print(f"bare exec in a warm process : {bare * 1000:8.1f} ms (median of {args.runs})")
+    print(f"bare exec in a warm process : {bare * ms:8.1f} ms (median)")
+    print(f"fork engine ({isolation:5}), graded: {fork_time * ms:8.1f} ms (median)")
     print(
-        f"fork engine ({isolation:5}), graded: {fork_time * 1000:8.1f} ms (median of {args.runs})"
+        f"kernel engine, graded       : {kernel_time * ms:8.1f} ms (median of {args.kernel_runs})"
     )
+    print(f"no sandbox, graded          : {judge_time * ms:8.1f} ms (median)")
     print(
-        f"kernel engine, graded       : {kernel_time * 1000:8.1f} ms (median of {args.kernel_runs})"
+        f"fork overhead over bare     : {(fork_time - bare) * ms:8.1f} ms  (target <= 50 ms); "
+        f"median of per-round differences {paired * ms:.1f} ms"
     )
-    print(f"no sandbox, graded          : {judge_time * 1000:8.1f} ms (median of {args.runs})")
-    print(f"fork overhead over bare     : {(fork_time - bare) * 1000:8.1f} ms  (target <= 50 ms)")
+    print(f"  of which the checks alone : {(judge_time - bare) * ms:8.1f} ms  (no sandbox - bare)")
     print(
-        f"  of which the checks alone : {(judge_time - bare) * 1000:8.1f} ms  (no sandbox - bare)"
-    )
-    print(
-        f"  of which the sandbox      : {(fork_time - judge_time) * 1000:8.1f} ms  (fork - no sandbox)"
+        f"  of which the sandbox      : {(fork_time - judge_time) * ms:8.1f} ms  (fork - no sandbox)"
     )
     print(f"kernel / fork               : {kernel_time / fork_time:8.1f}x")
     print(f"fork / bare                 : {fork_time / bare:8.1f}x")

@@ -194,3 +194,12 @@ print(json.dumps([statuses, before == sorted(os.listdir(sys.argv[2]))]))
     assert [s for s, _ in statuses] == ["ok", "ok", "error", "ok"]  # the third fails on purpose
     assert "warm results: All test cases passed!" in statuses[1][1]
     assert list(work.iterdir()) == [] and temp_unchanged  # nothing left behind
+
+
+def test_output_and_errors_that_are_not_valid_utf8_are_escaped(fork_engine):
+    outcomes = _run_batch(
+        fork_engine, ['print("a\\ud800b")', 'raise ValueError("x\\udc80")', "y = 2"]
+    )
+    assert [o.status for o in outcomes] == ["ok", "error", "ok"]
+    assert outcomes[0].stdout == "a\\ud800b\n"
+    assert outcomes[1].error["message"] == "x\\udc80"

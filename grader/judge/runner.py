@@ -270,7 +270,8 @@ def make_public_check(
 ) -> Check:
     """A doctest whose student names are proxies: only the calls cross into the sandbox; the
     printing and comparing happen here, with the judge's own torch."""
-    parser = doctest.DocTestParser()
+    examples = doctest.DocTestParser().get_examples(text)  # parsed once, run for every student
+    test_name = f"{question_id}: {name}"
 
     def run(context: dict[str, Any]) -> None:
         student: Student = context["student"]
@@ -283,7 +284,7 @@ def make_public_check(
                     globs[defined] = student.value(defined)
                 except StudentCodeProblem:
                     pass  # the doctest reports the NameError where the name is used
-        test = parser.get_doctest(text, globs, f"{question_id}: {name}", None, 0)
+        test = doctest.DocTest(examples, globs, test_name, None, 0, text)
         runner = _CollectingRunner()
         runner.run(test, out=lambda s: None, clear_globs=False)
         if runner.problems:

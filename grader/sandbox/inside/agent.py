@@ -54,13 +54,23 @@ class CappedText(io.TextIOBase):
             self.dropped += len(text) - self.limit
             text = text[-self.limit :]
         if self.dropped:
-            return f"[... {self.dropped} characters cut ...]\n" + text
+            text = f"[... {self.dropped} characters cut ...]\n" + text
+        return _utf8(text)
+
+
+def _utf8(text: str) -> str:
+    """`text` as valid UTF-8: a lone surrogate (print("\\ud800")) becomes the escape "\\ud800"
+    instead of making the reply unencodable."""
+    try:
+        text.encode("utf-8")
         return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _short(text: Any, limit: int = ERROR_CHARS) -> str:
     try:
-        text = str(text)
+        text = _utf8(str(text))
     except BaseException:  # a student's __str__ may raise anything
         text = "<unprintable>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -225,7 +235,7 @@ class Agent:
             except (wire.PeerClosed, wire.FrameTooLarge, OSError):
                 return
             sources = self._batch_of_cells(data)
-            replies = (self.run_cell(source) for source in sources) if sources else None
+            replies = (self._run_cell_safely(source) for source in sources) if sources else None
             if replies is None:
                 reply = self.handle(data)
                 if reply is None:
@@ -236,6 +246,12 @@ class Agent:
                     wire.send_frame(sock, reply)
             except OSError:
                 return
+
+    def _run_cell_safely(self, source: str) -> bytes:
+        try:
+            return self.run_cell(source)
+        except BaseException as exc:  # as in handle(): the agent must always answer
+            return self._error_reply(f"agent failure: {type(exc).__name__}: {_short(exc, 300)}")
 
     def _batch_of_cells(self, data: bytes | bytearray) -> list[str] | None:
         """The sources of a "run_cells" request (None for any other request)."""

@@ -21,7 +21,6 @@ any student code runs), so a student who monkeypatches `torch.Tensor.detach` or 
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import struct
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 import torch
 
 MAGIC = b"D2LG"
@@ -406,12 +406,10 @@ def _type_name(value: Any) -> str:
         return "?"
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-
-
 def pack(header: dict[str, Any], blobs: list[bytes]) -> bytes:
-    """One message as bytes (without the socket framing)."""
-    head = _JSON.encode(header).encode("utf-8")
+    """One message as bytes (without the socket framing). Raises TypeError for what JSON cannot
+    hold (the values are encoded first, so only a malformed header can)."""
+    head = orjson.dumps(header)
     return b"".join([MAGIC, struct.pack("<I", len(head)), head, *blobs])
 
 
@@ -721,11 +719,9 @@ def unpack(
     if 8 + head_len > len(view):
         raise DecodeError("truncated header")
     try:
-        header = json.loads(bytes(view[8 : 8 + head_len]).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        header = orjson.loads(view[8 : 8 + head_len])  # refuses invalid UTF-8, NaN, depth > 1024
+    except orjson.JSONDecodeError as exc:
         raise DecodeError(f"header is not JSON: {exc}") from None
-    except RecursionError:
-        raise DecodeError("header nests too deeply") from None
     if _type(header) is not dict:
         raise DecodeError("header is not an object")
     sizes = header.get("blob_sizes", [])
