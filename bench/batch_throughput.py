@@ -146,7 +146,8 @@ def run_batch(folder: Path, db: Path, workers: int) -> dict:
 
 def kernel_baseline(paths: list[Path]) -> list[float]:
     from grader.bank.loader import load_bank
-    from grader.grade import grade_submission, make_engine, plan_devices
+    from grader.grade import grade_submission, plan_devices
+    from grader.sandbox import make_engine
     from grader.submission import load_submission
 
     bank, _ = load_bank()

@@ -59,7 +59,8 @@ import nbformat
 import torch
 
 from grader.bank.loader import load_bank
-from grader.grade import grade_submission, make_engine, plan_devices
+from grader.grade import grade_submission, plan_devices
+from grader.sandbox import make_engine
 from grader.judge.grading import question_checks
 from grader.sandbox.base import Limits
 from grader.submission import parse_submission

@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 
 from grader.bank.loader import load_bank  # noqa: E402
-from grader.grade import grade_submission, make_engine, plan_devices  # noqa: E402
+from grader.grade import grade_submission, plan_devices  # noqa: E402
 from grader.interop.otter_import import import_otter  # noqa: E402
+from grader.sandbox import make_engine  # noqa: E402
 from grader.submission import load_submission  # noqa: E402
 from tests.test_otter import (  # noqa: E402
     SUBMISSIONS,

@@ -223,7 +223,7 @@ def limits_from_args(args: argparse.Namespace):
 
 
 def open_engine(args: argparse.Namespace, gpu: bool):
-    from .grade import make_engine
+    from .sandbox import make_engine
     from .sandbox.base import EngineUnavailable
 
     try:

@@ -149,22 +149,6 @@ def validate_result(result: dict[str, Any]) -> None:
     result_validator()(result)
 
 
-def make_engine(name: str, isolation: str = "auto", gpu: bool = False) -> Engine:
-    if name == "fork":
-        from .sandbox.forkengine import ForkEngine
-
-        return ForkEngine(isolation=isolation, gpu=gpu)
-    if name == "kernel":
-        from .sandbox.kernelengine import KernelEngine
-
-        return KernelEngine(isolation=isolation, gpu=gpu)
-    if name == "inprocess":
-        from .sandbox.inprocess import InProcessEngine
-
-        return InProcessEngine()
-    raise ValueError(f"unknown engine {name!r}")
-
-
 def summary_lines(result: dict[str, Any], bank: Bank) -> list[str]:
     """A short human summary: per question score/max and what failed (never expected values)."""
     lines = []

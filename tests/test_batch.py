@@ -315,7 +315,7 @@ def test_worker_validator_agrees_with_jsonschema(tmp_path, pool):
     import jsonschema
 
     from grader.bank.loader import schema
-    from grader.batch.grading import result_validator
+    from grader.grade import result_validator
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -271,7 +271,7 @@ def test_honest_scores_equal_otter_run(otter_hw, fork_engine, name):
 
 
 def test_kernel_engine_gives_the_same_scores(otter_hw, fork_engine):
-    from grader.grade import make_engine
+    from grader.sandbox import make_engine
 
     engine = make_engine("kernel")
     try:

@@ -89,7 +89,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         )
     bank = _load_bank(args)
     require_assignments(bank, args.assignment)
-    devices_from_args(args)  # before any worker starts: --device cuda needs CUDA here
+    if args.device == "cuda":  # refuse before any worker starts when there is no CUDA here
+        devices_from_args(args)  # (only then: it imports torch, ~2 s the workers would wait)
     config = GradeConfig(
         assignment=args.assignment,
         bank_root=str(bank.root) if args.bank else None,

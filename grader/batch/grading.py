@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..grade import result_validator
-from ..sandbox.base import Limits
+from ..sandbox.base import Engine, Limits
 
 
 @dataclass(frozen=True)
@@ -48,29 +47,45 @@ class WorkerGrader:
     """One warm engine (torch imported once) for every submission this worker grades."""
 
     def __init__(self, config: GradeConfig) -> None:
-        from ..bank.loader import load_bank
-        from ..grade import plan_devices
-
         self.config = config
-        bank, problems = load_bank(Path(config.bank_root) if config.bank_root else None)
-        if problems:
-            raise RuntimeError(f"the bank has {len(problems)} problem(s); run grader bank validate")
-        if config.assignment not in bank.assignments:
-            raise RuntimeError(f"unknown assignment {config.assignment!r}")
-        self.bank = bank
-        self.devices = plan_devices(config.device)
-        self.limits = Limits(**config.limits)
-        self.engine = None
-        self._validate = result_validator()
-        self._open_engine()
+        # The sandbox starts first: its zygote imports torch while this process does (below).
+        self.engine: Engine | None = None
+        self._launch_engine(gpu=config.device != "cpu" and Path("/dev/nvidiactl").exists())
+        try:
+            from ..bank.loader import load_bank
+            from ..grade import plan_devices, result_validator
+
+            bank, problems = load_bank(Path(config.bank_root) if config.bank_root else None)
+            if problems:
+                raise RuntimeError(
+                    f"the bank has {len(problems)} problem(s); run grader bank validate"
+                )
+            if config.assignment not in bank.assignments:
+                raise RuntimeError(f"unknown assignment {config.assignment!r}")
+            self.bank = bank
+            self.devices = plan_devices(config.device)
+            self.limits = Limits(**config.limits)
+            self._validate = result_validator()
+            self._open_engine()
+        except BaseException:
+            self.close()
+            raise
+
+    def _launch_engine(self, gpu: bool) -> None:
+        from ..sandbox import make_engine
+
+        self.engine = make_engine(self.config.engine, isolation=self.config.isolation, gpu=gpu)
+        self.engine.launch()
 
     def _open_engine(self) -> None:
-        from ..grade import make_engine
-
-        self.engine = make_engine(
-            self.config.engine, isolation=self.config.isolation, gpu="cuda" in self.devices.devices
-        )
-        isolation = self.engine.isolation()  # starts it now: fail before the first grade
+        gpu = "cuda" in self.devices.devices
+        if self.engine is not None and getattr(self.engine, "gpu", gpu) != gpu:
+            self.engine.close()  # launched for the wrong devices: /dev/nvidia* without CUDA
+            self.engine = None
+        if self.engine is None:
+            self._launch_engine(gpu)
+        assert self.engine is not None
+        isolation = self.engine.isolation()  # waits for it: fail before the first grade
         if self.config.strict_isolation and not isolation.full:
             self.engine.close()
             self.engine = None

@@ -5,3 +5,28 @@
 - `fork`: a warm zygote (torch and IPython already imported) forks one child per submission.
 - `kernel`: a real ipykernel driven by nbclient, for full Jupyter fidelity.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .base import Engine
+
+
+def make_engine(name: str, isolation: str = "auto", gpu: bool = False) -> Engine:
+    """An engine by name. Importing this module imports no torch: a batch worker launches its
+    zygote first and imports torch while the zygote does the same."""
+    if name == "fork":
+        from .forkengine import ForkEngine
+
+        return ForkEngine(isolation=isolation, gpu=gpu)
+    if name == "kernel":
+        from .kernelengine import KernelEngine
+
+        return KernelEngine(isolation=isolation, gpu=gpu)
+    if name == "inprocess":
+        from .inprocess import InProcessEngine
+
+        return InProcessEngine()
+    raise ValueError(f"unknown engine {name!r}")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .inside import codec
+if TYPE_CHECKING:  # the batch parent uses Limits without importing torch (~2 s)
+    from .inside import codec
 
 
 class SandboxError(Exception):
@@ -127,6 +128,9 @@ class Engine(ABC):
     """Makes sessions. Engines are reused across submissions (that is what keeps them warm)."""
 
     name: str
+
+    def launch(self) -> None:  # noqa: B027 - engines with nothing slow to start need nothing
+        """Start whatever is slow to start without waiting for it (the fork engine's zygote)."""
 
     @abstractmethod
     def start_session(self, limits: Limits) -> Session: ...

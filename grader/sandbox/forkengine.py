@@ -20,7 +20,7 @@ import signal
 import socket
 import subprocess
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import (
     CallTimeout,
@@ -34,8 +34,20 @@ from .base import (
     cell_outcome_from_reply,
 )
 from .cgroups import SandboxCgroup, cgroups_available, prefer_not_to_oom_kill
-from .inside import codec, wire
+from .inside import wire
 from .isolation import LaunchPlan, UidLease, lease_fork_uids, plan_launch
+
+if TYPE_CHECKING:
+    from .inside import codec
+
+
+def _codec():
+    """The codec, imported on first use: it imports torch (~2 s), and a batch worker starts
+    its zygote before that, so the two imports overlap."""
+    from .inside import codec
+
+    return codec
+
 
 # Beyond what the zygote uses once warm and what a submission may add (Limits.memory_mb): room
 # for the next child warming up and for the kernel's bookkeeping, in the engine's memory cap.
@@ -92,15 +104,15 @@ class ForkSession(Session):
             self.kill()
             raise SandboxCrashed(f"the connection to the student's process broke ({exc})") from None
         try:
-            return codec.decode_message(data, self.limits.max_message_bytes)
-        except codec.DecodeError as exc:
+            return _codec().decode_message(data, self.limits.max_message_bytes)
+        except _codec().DecodeError as exc:
             self.kill()
             raise SandboxCrashed(f"the student's process sent a malformed reply ({exc})") from None
 
     def run_cell(self, source: str, timeout: float) -> CellOutcome:
         try:
             reply = self._exchange(
-                codec.encode_message({"op": "run_cell", "source": source}, {}), timeout
+                _codec().encode_message({"op": "run_cell", "source": source}, {}), timeout
             )
         except CallTimeout:
             return CellOutcome(
@@ -122,7 +134,7 @@ class ForkSession(Session):
         try:
             self.sock.settimeout(CONTROL_TIMEOUT)
             wire.send_frame(
-                self.sock, codec.encode_message({"op": "run_cells", "sources": sources}, {})
+                self.sock, _codec().encode_message({"op": "run_cells", "sources": sources}, {})
             )
         except OSError as exc:
             self.kill()
@@ -138,13 +150,13 @@ class ForkSession(Session):
                 data = recv_frame_before(
                     self.sock, self.limits.max_message_bytes + 1024 * 1024, started + limit
                 )
-                reply = codec.decode_message(data, self.limits.max_message_bytes)
+                reply = _codec().decode_message(data, self.limits.max_message_bytes)
                 outcomes.append(cell_outcome_from_reply(reply))
             except CallTimeout:
                 self.kill()
                 message = f"the cell ran longer than {limit:g} s"
                 outcome = CellOutcome("timeout", {"type": "Timeout", "message": message})
-            except (SandboxCrashed, codec.DecodeError) as exc:
+            except (SandboxCrashed, _codec().DecodeError) as exc:
                 self.kill()
                 outcome = CellOutcome("crashed", {"type": "Crashed", "message": str(exc)})
             else:
@@ -158,8 +170,8 @@ class ForkSession(Session):
         self, header: dict[str, Any], values: dict[str, Any], timeout: float
     ) -> codec.Message:
         try:
-            payload = codec.encode_message(header, values, self.limits.max_message_bytes)
-        except codec.EncodeError as exc:
+            payload = _codec().encode_message(header, values, self.limits.max_message_bytes)
+        except _codec().EncodeError as exc:
             raise ValueError(f"check arguments cannot be sent: {exc}") from None
         return self._exchange(payload, timeout)
 
@@ -173,7 +185,7 @@ class ForkSession(Session):
         if self.alive:
             try:
                 self.sock.settimeout(1.0)
-                wire.send_frame(self.sock, codec.encode_message({"op": "bye"}, {}))
+                wire.send_frame(self.sock, _codec().encode_message({"op": "bye"}, {}))
             except OSError:
                 pass
         self.kill()
@@ -208,13 +220,25 @@ class ForkEngine(Engine):
         # and wipes while the judge builds the result); its reply is read before the next request.
         self.pending_replies = 0
         self.zygote_starts = 0
+        self.launching: socket.socket | None = None  # launched, not yet ready (see launch())
 
     # -- zygote lifecycle ----------------------------------------------------------------------
 
     def _zygote_alive(self) -> bool:
         return self.process is not None and self.process.poll() is None and self.control is not None
 
+    def launch(self) -> None:
+        """Start the zygote now, without waiting for it to import torch and warm up (seconds):
+        the first session, or isolation(), waits for it."""
+        if self.launching is None and not self._zygote_alive():
+            self._launch_zygote()
+
     def _start_zygote(self) -> None:
+        if self.launching is None:
+            self._launch_zygote()
+        self._await_zygote()
+
+    def _launch_zygote(self) -> None:
         self._stop_zygote()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         if self.uid_lease is None:
@@ -256,16 +280,29 @@ class ForkEngine(Engine):
                 preexec_fn=confine,
             )
         except OSError as exc:
+            ours.close()
+            if cgroup is not None:
+                cgroup.close()
             raise EngineUnavailable(f"cannot start the sandbox: {exc}") from None
         finally:
             theirs.close()
+        self.cgroup = cgroup
+        self.launching = ours
         ours.settimeout(ZYGOTE_START_TIMEOUT)
         try:
             ours.send(json.dumps(options).encode())  # the zygote's first read
+        except OSError:
+            pass  # it died at once: _await_zygote reports why
+
+    def _await_zygote(self) -> None:
+        ours, self.launching = self.launching, None
+        assert ours is not None and self.process is not None
+        try:
             ready = ours.recv(65536)
         except (TimeoutError, OSError):
             ready = b""
         if not ready:
+            ours.close()
             stderr = b""
             try:
                 self.process.wait(timeout=5)
@@ -278,10 +315,9 @@ class ForkEngine(Engine):
                 f"the sandbox did not start: {stderr.decode(errors='replace').strip() or 'no answer'}"
             )
         self.info = json.loads(ready)
-        self.cgroup = cgroup
-        if cgroup is not None:
-            self.baseline_memory = cgroup.memory_usage()
-            self.baseline_tasks = _tasks_in(cgroup)
+        if self.cgroup is not None:
+            self.baseline_memory = self.cgroup.memory_usage()
+            self.baseline_tasks = _tasks_in(self.cgroup)
         # The zygote's stderr is not read from now on: close our end so it can never block.
         if self.process.stderr is not None:
             self.process.stderr.close()
@@ -290,6 +326,9 @@ class ForkEngine(Engine):
         self.zygote_starts += 1
 
     def _stop_zygote(self) -> None:
+        if self.launching is not None:
+            self.launching.close()
+            self.launching = None
         if self.control is not None:
             try:
                 self.control.settimeout(2.0)
@@ -387,7 +426,7 @@ class ForkEngine(Engine):
             self._stop_zygote()
 
     def isolation(self) -> Isolation:
-        if self.plan is None:
+        if self.plan is None or self.launching is not None:
             self._start_zygote()
         assert self.plan is not None
         isolation = self.plan.isolation
