@@ -16,6 +16,7 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import codec, wire
@@ -107,27 +108,49 @@ class Agent:
 
     def handle(self, data: bytes | bytearray) -> bytes | None:
         """One request in, one reply out (None after "bye"). Never raises."""
+        replies = self.replies(data)
+        return None if replies is None else next(iter(replies), None)
+
+    def replies(self, data: bytes | bytearray) -> Iterable[bytes] | None:
+        """The replies to one request: one per cell for "run_cells" (each made when asked for,
+        so it can be sent as soon as its cell ends), one for any other op, None after "bye".
+        Never raises."""
         try:
             message = codec.decode_message(data, self.max_bytes)
-            op = message.header.get("op")
-            if op == "bye":
-                return None
-            if op == "run_cell":
-                return self.run_cell(str(message.header.get("source", "")))
-            if op == "call":
-                return self.call(message)
-            if op == "get":
-                return self.get(str(message.header.get("name", "")))
-            if op == "describe":
-                return self.describe(message.header.get("names", []))
-            if op == "ping":
-                return codec.encode_message({"ok": True}, {})
-            return self._error_reply(f"unknown op {op!r}")
+        except BaseException as exc:
+            return [self._failure(exc)]
+        sources = message.header.get("sources")
+        if message.header.get("op") == "run_cells" and type(sources) is list:
+            return (self._answer(self.run_cell, str(source)) for source in sources)
+        if message.header.get("op") == "bye":
+            return None
+        return [self._answer(self._dispatch, message)]
+
+    def _answer(self, handler: Callable[[Any], bytes], argument: Any) -> bytes:
+        try:
+            return handler(argument)
         except BaseException as exc:  # the agent must always answer
-            return self._error_reply(f"agent failure: {type(exc).__name__}: {_short(exc, 300)}")
+            return self._failure(exc)
+
+    def _dispatch(self, message: codec.Message) -> bytes:
+        op = message.header.get("op")
+        if op == "run_cell":
+            return self.run_cell(str(message.header.get("source", "")))
+        if op == "call":
+            return self.call(message)
+        if op == "get":
+            return self.get(str(message.header.get("name", "")))
+        if op == "describe":
+            return self.describe(message.header.get("names", []))
+        if op == "ping":
+            return codec.encode_message({"ok": True}, {})
+        return self._error_reply(f"unknown op {op!r}")
 
     def _error_reply(self, text: str) -> bytes:
         return codec.encode_message({"agent_error": text}, {})
+
+    def _failure(self, exc: BaseException) -> bytes:
+        return self._error_reply(f"agent failure: {type(exc).__name__}: {_short(exc, 300)}")
 
     def run_cell(self, source: str) -> bytes:
         out, err = CappedText(OUTPUT_TAIL_CHARS), CappedText(OUTPUT_TAIL_CHARS)
@@ -234,33 +257,14 @@ class Agent:
                 data = wire.recv_frame(sock, self.max_bytes + 1024 * 1024)
             except (wire.PeerClosed, wire.FrameTooLarge, OSError):
                 return
-            sources = self._batch_of_cells(data)
-            replies = (self._run_cell_safely(source) for source in sources) if sources else None
+            replies = self.replies(data)
             if replies is None:
-                reply = self.handle(data)
-                if reply is None:
-                    return
-                replies = iter((reply,))
+                return
             try:
-                for reply in replies:  # one per cell of a batch: sent as each cell ends
+                for reply in replies:  # for a batch of cells: each sent as its cell ends
                     wire.send_frame(sock, reply)
             except OSError:
                 return
-
-    def _run_cell_safely(self, source: str) -> bytes:
-        try:
-            return self.run_cell(source)
-        except BaseException as exc:  # as in handle(): the agent must always answer
-            return self._error_reply(f"agent failure: {type(exc).__name__}: {_short(exc, 300)}")
-
-    def _batch_of_cells(self, data: bytes | bytearray) -> list[str] | None:
-        """The sources of a "run_cells" request (None for any other request)."""
-        try:
-            header = codec.decode_message(data, self.max_bytes).header
-        except BaseException:
-            return None
-        sources = header.get("sources") if header.get("op") == "run_cells" else None
-        return [str(s) for s in sources] if type(sources) is list else None
 
 
 def tensor_paths(args: tuple, kwargs: dict) -> dict[int, tuple[str, Any]]:
