@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -54,15 +56,24 @@ def test_unknown_assignment_exits_2(capsys):
 
 
 @pytest.mark.slow
-def test_zh_template_with_references_passes_every_check(bank, tmp_path):
+def test_zh_template_with_references_passes_every_check(bank, tmp_path, monkeypatch):
     nb = nbformat.read(ROOT / "student_templates/preliminaries-core.zh.ipynb", 4)
     for cell in nb.cells:
         meta = cell.metadata.get("d2l_grader", {})
         if meta.get("role") == "answer":
             cell.source = bank.questions[meta["question"]].solution()
+    kernel_tmp = tmp_path / "kernel-tmp"
+    kernel_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(kernel_tmp))
+    nb.cells.append(nbformat.v4.new_code_cell("print(os.path.isdir(_tests_dir), _tests_dir)"))
     NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
+    # The public tests were written to a temporary folder, removed when the kernel stopped.
+    existed, tests_dir = nb.cells[-1].outputs[0]["text"].split()
+    assert existed == "True" and Path(tests_dir).parent == kernel_tmp
+    assert not Path(tests_dir).exists()
+    nb.cells.pop()
     checks = [c for c in nb.cells if c.metadata.get("d2l_grader", {}).get("role") == "check"]
     assert len(checks) == 14
     for cell in checks:

@@ -40,11 +40,12 @@ TEXT = {
 
 SETUP_CELL = """\
 # Public checks of this notebook (run this cell first) / 本笔记本的公开检查（请先运行本单元格）
-import json, os, tempfile
+import atexit, json, os, shutil, tempfile
 import otter
 
 _PUBLIC_TESTS = json.loads({tests!r})
 _tests_dir = tempfile.mkdtemp(prefix="d2l-public-checks-")
+atexit.register(shutil.rmtree, _tests_dir, True)  # removed when the kernel stops
 for _name, _test in _PUBLIC_TESTS.items():
     with open(os.path.join(_tests_dir, _name + ".py"), "w", encoding="utf-8") as _f:
         _f.write("OK_FORMAT = True\\ntest = " + repr(_test) + "\\n")
