@@ -346,3 +346,27 @@ def test_worker_validator_agrees_with_jsonschema(tmp_path, pool):
             jsonschema.validate(result, schema("result"))
         with pytest.raises(Exception, match="must"):
             validate(result)
+
+
+def test_the_batch_parent_never_imports_torch(tmp_path):
+    """Workers import torch; the parent only hashes files and writes the gradebook, and
+    importing torch there (~2 s) would delay every worker's start."""
+    (tmp_path / "subs").mkdir()
+    write_notebook(tmp_path / "subs" / "alice.ipynb", ["x = 1"])
+    script = tmp_path / "run_batch.py"
+    script.write_text(
+        "import sys\n"
+        "from grader.cli import main\n"
+        "if __name__ == '__main__':\n"
+        "    code = main(sys.argv[1:])\n"
+        "    print('torch imported:', 'torch' in sys.modules)\n"
+        "    sys.exit(code)\n"
+    )
+    args = ["batch", str(tmp_path / "subs"), "--assignment", "preliminaries-core"]
+    args += ["--db", str(tmp_path / "gb.sqlite"), "--workers", "1", "--quiet"]
+    done = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "1 graded" in done.stdout
+    assert "torch imported: False" in done.stdout
