@@ -203,3 +203,26 @@ def test_output_and_errors_that_are_not_valid_utf8_are_escaped(fork_engine):
     assert [o.status for o in outcomes] == ["ok", "error", "ok"]
     assert outcomes[0].stdout == "a\\ud800b\n"
     assert outcomes[1].error["message"] == "x\\udc80"
+
+
+def test_a_submission_changes_nothing_in_memory_for_the_next_one(fork_engine):
+    """Each submission's child is a copy-on-write copy of the zygote (its memory in 2 MB pages
+    where the kernel allows): what one child writes, the next child never sees."""
+    first = _run_batch(
+        fork_engine,
+        ["import torch\ntorch.cat = lambda *a, **k: 'patched'\ntorch.__d2l_mark = [1] * 10**6"],
+    )
+    second = _run_batch(
+        fork_engine,
+        ["import torch\nprint(hasattr(torch, '__d2l_mark'), torch.cat([torch.ones(1)] * 2))"],
+    )
+    assert [o.status for o in first + second] == ["ok", "ok"]
+    assert second[0].stdout == "False tensor([1., 1.])\n"
+
+
+def test_the_zygote_memory_is_in_huge_pages_where_the_kernel_can(fork_engine):
+    fork_engine.isolation()
+    huge_mb = fork_engine.info["huge_page_mb"]
+    if huge_mb == 0:
+        pytest.skip("this kernel cannot collapse memory into huge pages (MADV_COLLAPSE, Linux 6.1)")
+    assert huge_mb >= 100  # most of the ~290 MB of private memory a warm zygote holds

@@ -74,7 +74,9 @@ class WorkerGrader:
     def _launch_engine(self, gpu: bool) -> None:
         from ..sandbox import make_engine
 
-        self.engine = make_engine(self.config.engine, isolation=self.config.isolation, gpu=gpu)
+        self.engine = make_engine(
+            self.config.engine, isolation=self.config.isolation, gpu=gpu, batch=True
+        )
         self.engine.launch()
 
     def _open_engine(self) -> None:
