@@ -62,6 +62,11 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+# libyaml's safe loader when PyYAML was built with it (its wheels are): the bank's 91 files
+# load in ~0.1 s instead of ~1 s, in the grader, in every batch worker and in `grader batch`.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, root: Path, problems: list[BankProblem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -69,7 +74,7 @@ def _read_yaml(path: Path, root: Path, problems: list[BankProblem]) -> Any:
         problems.append(BankProblem(_rel(path, root), "", "is not UTF-8 text"))
         return None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
