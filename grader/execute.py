@@ -112,10 +112,8 @@ class NotebookRun:
             started = time.monotonic()
             deadline = started + remaining
             session = self.engine.start_session(self.limits)
-            for index, source in self.cells:
-                left = deadline - time.monotonic()
-                if index not in self.removed and left > 0:
-                    session.run_cell(source, min(self.limits.cell_timeout, left))
+            sources = [source for index, source in self.cells if index not in self.removed]
+            session.run_cells(sources, self.limits.cell_timeout, deadline)
             self.replay_seconds += time.monotonic() - started
             self._session = session
         return self._session

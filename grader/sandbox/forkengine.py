@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import shutil
 import signal
@@ -110,17 +111,10 @@ class ForkSession(Session):
             raise SandboxCrashed(f"the student's process sent a malformed reply ({exc})") from None
 
     def run_cell(self, source: str, timeout: float) -> CellOutcome:
-        try:
-            reply = self._exchange(
-                _codec().encode_message({"op": "run_cell", "source": source}, {}), timeout
-            )
-        except CallTimeout:
-            return CellOutcome(
-                "timeout", {"type": "Timeout", "message": f"the cell ran longer than {timeout:g} s"}
-            )
-        except SandboxCrashed as exc:
-            return CellOutcome("crashed", {"type": "Crashed", "message": str(exc)})
-        return cell_outcome_from_reply(reply)
+        outcomes = self.run_cells([source], timeout, math.inf)
+        if not outcomes:  # a time limit of 0 s
+            return CellOutcome("timeout", {"type": "Timeout", "message": "no time for the cell"})
+        return outcomes[0]
 
     def run_cells(self, sources: list[str], timeout: float, deadline: float) -> list[CellOutcome]:
         """All cells in one request; the child answers each as it finishes, without waiting
@@ -138,7 +132,8 @@ class ForkSession(Session):
             )
         except OSError as exc:
             self.kill()
-            return [CellOutcome("crashed", {"type": "Crashed", "message": f"{exc}"})]
+            message = f"the connection to the student's process broke ({exc})"
+            return [CellOutcome("crashed", {"type": "Crashed", "message": message})]
         outcomes: list[CellOutcome] = []
         for _ in sources:
             started = time.monotonic()
