@@ -2,10 +2,13 @@
 
 - bare:   a process that already imported torch execs the same cells (no sandbox, no checks
           through RPC: it calls the student's functions directly, as a floor);
+- bare, no otter log: the same, with otter's client log turned off as the zygote turns it off
+          (so the overhead can be read both ways: against stock cells, and like for like);
 - fork:   `grader grade`'s warm fork engine (zygote + bubblewrap when available), full grading;
 - kernel: the nbclient kernel engine, full grading;
-- judge only: the same full grading with no sandbox at all (cells and checks in this process),
-          to show how much of the fork engine's time is the checks themselves.
+- judge only: the same full grading with no sandbox at all (cells and checks in this process,
+          otter's log off as in the zygote), to show how much of the fork engine's time is the
+          checks themselves.
 
 The machine's speed drifts by 20 % over minutes (a shared VM), so bare, judge-only and fork
 are measured in interleaved rounds: each round runs each of them once, after a short pause
@@ -20,9 +23,10 @@ preliminaries-core). Usage: python bench/grade_latency.py [--runs N] [--kernel-r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from grader.bank.loader import load_bank
@@ -46,6 +50,24 @@ def bare_run(cells: list[str]) -> None:
     shell.user_ns.clear()
     for source in cells:
         shell.run_cell(source, store_history=False, silent=True)
+
+
+@contextlib.contextmanager
+def otter_client_log_off() -> Iterator[None]:
+    """Within: otter's `Notebook.check` writes no .OTTER_LOG, as in the fork engine's zygote."""
+    from otter.check.notebook import Notebook
+
+    saved = Notebook._log_event
+    Notebook._log_event = lambda self, *args, **kwargs: None
+    try:
+        yield
+    finally:
+        Notebook._log_event = saved
+
+
+def bare_run_without_otter_log(cells: list[str]) -> None:
+    with otter_client_log_off():
+        bare_run(cells)
 
 
 def timed(function: Callable[[], object]) -> float:
@@ -74,11 +96,16 @@ def main() -> None:
     def grade(engine) -> None:
         grade_submission(submission, bank, "preliminaries-core", engine, limits, devices)
 
-    times: dict[str, list[float]] = {"bare": [], "judge": [], "fork": []}
+    def grade_without_otter_log(engine) -> None:
+        with otter_client_log_off():
+            grade(engine)
+
+    times: dict[str, list[float]] = {"bare": [], "bare_no_log": [], "judge": [], "fork": []}
     with ForkEngine() as fork, InProcessEngine() as inprocess:
         runs = {
             "bare": lambda: bare_run(cells),
-            "judge": lambda: grade(inprocess),
+            "bare_no_log": lambda: bare_run_without_otter_log(cells),
+            "judge": lambda: grade_without_otter_log(inprocess),
             "fork": lambda: grade(fork),
         }
         for function in runs.values():  # warm: imports, caches, the first forked child
@@ -92,15 +119,21 @@ def main() -> None:
     with KernelEngine() as kernel:
         kernel_times = [timed(lambda: grade(kernel)) for _ in range(args.kernel_runs)]
 
-    bare, judge_time, fork_time = (statistics.median(times[k]) for k in ("bare", "judge", "fork"))
+    bare, bare_no_log, judge_time, fork_time = (
+        statistics.median(times[k]) for k in ("bare", "bare_no_log", "judge", "fork")
+    )
     kernel_time = statistics.median(kernel_times)
     paired = statistics.median(f - b for f, b in zip(times["fork"], times["bare"], strict=True))
+    paired_no_log = statistics.median(
+        f - b for f, b in zip(times["fork"], times["bare_no_log"], strict=True)
+    )
     ms = 1000
     print(
         f"submission: {SUBMISSION.relative_to(ROOT)} ({len(cells)} code cells), "
         f"assignment preliminaries-core; {args.runs} interleaved rounds"
     )
     print(f"bare exec in a warm process : {bare * ms:8.1f} ms (median)")
+    print(f"  the same, otter log off   : {bare_no_log * ms:8.1f} ms (median)")
     print(f"fork engine ({isolation:5}), graded: {fork_time * ms:8.1f} ms (median)")
     print(
         f"kernel engine, graded       : {kernel_time * ms:8.1f} ms (median of {args.kernel_runs})"
@@ -110,7 +143,14 @@ def main() -> None:
         f"fork overhead over bare     : {(fork_time - bare) * ms:8.1f} ms  (target <= 50 ms); "
         f"median of per-round differences {paired * ms:.1f} ms"
     )
-    print(f"  of which the checks alone : {(judge_time - bare) * ms:8.1f} ms  (no sandbox - bare)")
+    print(
+        f"fork overhead, like for like: {(fork_time - bare_no_log) * ms:8.1f} ms  (over bare with "
+        f"otter's log off too); median of per-round differences {paired_no_log * ms:.1f} ms"
+    )
+    print(
+        f"  of which the checks alone : {(judge_time - bare_no_log) * ms:8.1f} ms  "
+        "(no sandbox - bare, otter log off in both)"
+    )
     print(
         f"  of which the sandbox      : {(fork_time - judge_time) * ms:8.1f} ms  (fork - no sandbox)"
     )

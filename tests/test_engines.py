@@ -196,6 +196,34 @@ print(json.dumps([statuses, before == sorted(os.listdir(sys.argv[2]))]))
     assert list(work.iterdir()) == [] and temp_unchanged  # nothing left behind
 
 
+def test_otter_checks_in_the_sandbox_print_as_usual_and_write_no_client_log(fork_engine):
+    """The zygote turns off otter's client log (.OTTER_LOG, a dill pickle of every check,
+    read by nobody in the sandbox); what a check shows and returns must not change."""
+    write_test = (
+        "import os, otter\n"
+        "os.makedirs('tests', exist_ok=True)\n"
+        "test = {'name': 'q1', 'points': 1, 'suites': [{'type': 'doctest', 'scored': True,"
+        " 'setup': '', 'teardown': '', 'cases': [{'code': '>>> x + 1\\n3\\n', 'hidden': False,"
+        " 'locked': False}]}]}\n"
+        "with open('tests/q1.py', 'w') as f:\n"
+        "    f.write('OK_FORMAT = True\\ntest = ' + repr(test) + '\\n')\n"
+        "grader = otter.Notebook(tests_dir='tests')"
+    )
+    outcomes = _run_batch(
+        fork_engine,
+        [
+            write_test,
+            "x = 2\nresult = grader.check('q1')\nprint(result)",
+            "x = 5\nprint(grader.check('q1').grade)",
+            "print(sorted(os.listdir('.')))",
+        ],
+    )
+    assert [o.status for o in outcomes] == ["ok"] * 4, [o.error for o in outcomes]
+    assert "q1 results: All test cases passed!" in outcomes[1].stdout
+    assert outcomes[2].stdout.strip() == "0.0"
+    assert outcomes[3].stdout.strip() == "['tests']"
+
+
 def test_output_and_errors_that_are_not_valid_utf8_are_escaped(fork_engine):
     outcomes = _run_batch(
         fork_engine, ['print("a\\ud800b")', 'raise ValueError("x\\udc80")', "y = 2"]
