@@ -174,7 +174,7 @@ agent = Agent(shell=zygote._make_shell())
 import os
 before = sorted(os.listdir(sys.argv[2]))
 statuses = []
-for source in (zygote.WARM_UP_CELL, *zygote.ZYGOTE_WARM_UP_CELLS):
+for source in zygote.ZYGOTE_WARM_UP_CELLS:
     reply = codec.decode_message(agent.handle(codec.encode_message({"op": "run_cell", "source": source}, {})))
     statuses.append([reply.header["status"], reply.header["stdout"]])
 print(json.dumps([statuses, before == sorted(os.listdir(sys.argv[2]))]))
