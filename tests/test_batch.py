@@ -211,9 +211,12 @@ def test_force_regrades_in_place(tmp_path, pool):
     assert ben.result["score"] < ben.result["max_score"]  # the blank template loses points
 
 
-def test_a_worker_that_dies_is_replaced_and_its_submission_recorded(tmp_path):
+def test_a_worker_that_dies_is_replaced_and_its_submission_recorded(tmp_path, monkeypatch):
     """The in-process engine runs cells inside the worker, so os._exit kills the worker itself:
     the pool must record that submission as an error and grade the rest on a new worker."""
+    # The cells run in the worker, unsandboxed: what they put in the temporary folder (the
+    # template's public tests) goes under tmp_path, not /tmp, when the pool stops the worker.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     folder = tmp_path / "in"
     folder.mkdir()
     write_notebook(folder / "killer.ipynb", ["import os\nos._exit(3)"])
