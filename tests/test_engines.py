@@ -254,3 +254,97 @@ def test_the_zygote_memory_is_in_huge_pages_where_the_kernel_can(fork_engine):
     if huge_mb == 0:
         pytest.skip("this kernel cannot collapse memory into huge pages (MADV_COLLAPSE, Linux 6.1)")
     assert huge_mb >= 100  # most of the ~290 MB of private memory a warm zygote holds
+
+
+IPYTHON_ONLY_CELLS = [
+    "pwd",  # automagic on a single line
+    "x = 3\nx?",
+    "%%time\ny = 1",
+    "import asyncio\nawait asyncio.sleep(0)\nprint('awaited')",
+    "  z = 4\n  print(z)",  # indented as a whole
+    "\n\nprint('after blank lines')",
+    "files = !echo hi\nprint(files)",
+    # A submission that adds its own input transformer: later cells must go through it.
+    "def shout(lines):\n    return [l.replace('whisper', 'print') for l in lines]\n"
+    "get_ipython().input_transformers_post.append(shout)",
+    "whisper('transformed')\nwhisper('twice')",
+]
+
+
+TRICKY_PLAIN_CELLS = [
+    's = """a\n   \nb"""\nprint(repr(s))',  # a blank-only line inside a string is emptied
+    "x = 7 % 3\nprint('%d items' % x)",
+    "def f():\n    ...\n\nf()",
+    "y = [1,\n     2]\nz = (y\n     , 3)",
+    "x = 1\r\ny = 2\r\n",
+    "a = 1\t\nb = a != 2  # 100% sure\nb",
+    "if True:\n\tt = 1\n\t\nt",
+    "ls",
+    "cd /tmp",
+    "x = 1",
+    "grader.check('q1')",
+]
+
+
+def test_the_sandbox_shell_skips_ipython_transforms_only_where_they_change_nothing(tmp_path):
+    """For every code cell we have (solutions, templates, mutants, d2l-style cells, tricky
+    plain Python), the shortcut gives what IPython's own transform gives, or is not taken."""
+    import json
+    import subprocess
+    import sys
+
+    import nbformat
+
+    from grader.bank.loader import load_bank
+
+    cells = [c for c in D2L_STYLE if isinstance(c, str)] + TRICKY_PLAIN_CELLS + IPYTHON_ONLY_CELLS
+    for path in [*ROOT.glob("solutions/*.ipynb"), *ROOT.glob("student_templates/**/*.ipynb")]:
+        notebook = nbformat.read(path, 4)
+        cells += [c.source for c in notebook.cells if c.cell_type == "code"]
+    bank, _ = load_bank()
+    cells += [m.code for q in bank.questions.values() for m in q.mutants if getattr(m, "code", "")]
+    (tmp_path / "cells.json").write_text(json.dumps(cells))
+    script = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from IPython.core.interactiveshell import InteractiveShell
+from inside import zygote
+shell = zygote._make_shell()
+cells = json.load(open(sys.argv[2]))
+taken, differ = 0, []
+for cell in cells:
+    ours, theirs = shell.transform_cell(cell), InteractiveShell.transform_cell(shell, cell)
+    taken += zygote.plain_python_cell(cell) is not None
+    if ours != theirs:
+        differ.append([cell, ours, theirs])
+print(json.dumps([len(cells), taken, differ]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "grader/sandbox"), str(tmp_path / "cells.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    total, taken, differ = json.loads(done.stdout.splitlines()[-1])
+    assert differ == []
+    assert total > 500 and taken > total * 0.8  # the shortcut is the common case
+
+
+def test_cells_that_need_ipython_run_as_in_jupyter(fork_engine, kernel_engine):
+    import time
+
+    from grader.sandbox.base import Limits
+
+    session = kernel_engine.start_session(Limits())
+    try:
+        in_kernel = session.run_cells(IPYTHON_ONLY_CELLS, 30.0, time.monotonic() + 120)
+    finally:
+        session.close()
+    in_fork = _run_batch(fork_engine, IPYTHON_ONLY_CELLS)
+    assert [o.status for o in in_fork] == [o.status for o in in_kernel]
+    assert [o.status for o in in_fork] == ["ok"] * len(IPYTHON_ONLY_CELLS), [
+        o.error for o in in_fork
+    ]
+    assert "after blank lines" in in_fork[5].stdout
+    assert in_fork[-1].stdout.split() == ["transformed", "twice"]
