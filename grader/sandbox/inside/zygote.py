@@ -81,7 +81,8 @@ def skip_otter_client_log() -> None:
     client log `.OTTER_LOG`.
 
     That log is for a student's own Jupyter: otter dill-pickles every check's results into it,
-    a third of what the public-check cells cost (~6 ms per submission measured, ~15 checks).
+    a third of what the public-check cells cost (7-12 ms of a child's CPU per submission of
+    ~15 checks, measured side by side).
     In the sandbox it lands in a scratch folder that is wiped unread, and no score depends on
     it: the judge runs the public checks itself. What a check prints and returns is unchanged.
     """
@@ -316,8 +317,7 @@ _warm_up(torch.arange(4.0))
 """
 WARM_UP_ARG = None  # set by the zygote once torch is imported
 
-# What the chapter's notebooks do in nearly every cell: otter's public checks (every template
-# runs them), a failing cell, a displayed tensor, the pandas preprocessing section.
+# An otter public check, as every template's check cells run it.
 OTTER_CHECK_CELL = """import os as _os, shutil as _shutil, tempfile as _tempfile
 import otter as _otter
 _test = {"name": "warm", "points": 1.0, "suites": [{"type": "doctest", "scored": True,
@@ -334,6 +334,8 @@ finally:
     _shutil.rmtree(_dir, ignore_errors=True)
 _result
 """
+# What the chapter's notebooks do in nearly every cell: otter's public checks, a failing cell,
+# a displayed tensor, the pandas preprocessing section.
 ZYGOTE_WARM_UP_CELLS = (
     WARM_UP_CELL,
     OTTER_CHECK_CELL,
