@@ -315,8 +315,13 @@ def _plain_plan(
     # Children make their own 0700 folders in scratch_root (sticky like /tmp, not listable).
     (host_scratch / "s").mkdir()
     os.chmod(host_scratch / "s", 0o1733)
+    # Temporary files go to a folder deleted with the scratch, not to /tmp: a child is killed,
+    # so what a notebook meant to remove at exit (the template's public tests) would stay.
+    (host_scratch / "tmp").mkdir()
+    os.chmod(host_scratch / "tmp", 0o1733)
     os.chmod(host_scratch, 0o711 if root else 0o700)
     env = _clean_env(str(INSIDE_DIR.parent), str(host_scratch / "home"))
+    env["TMPDIR"] = str(host_scratch / "tmp")
     missing = [
         f"no OS sandbox: {why}",
         "network access",
