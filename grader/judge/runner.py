@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import inspect
 import itertools
+import linecache
 import sys
 import traceback
 from collections.abc import Callable
@@ -285,6 +286,9 @@ def make_public_check(
                 except StudentCodeProblem:
                     pass  # the doctest reports the NameError where the name is used
         test = doctest.DocTest(examples, globs, test_name, None, 0, text)
+        # DocTestRunner sets up a debugger whose reset re-stats every file in linecache (here:
+        # torch's sources, read at import); nothing is debugged, and the cache refills on demand.
+        linecache.clearcache()
         runner = _CollectingRunner()
         runner.run(test, out=lambda s: None, clear_globs=False)
         if runner.problems:
