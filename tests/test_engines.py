@@ -348,3 +348,33 @@ def test_cells_that_need_ipython_run_as_in_jupyter(fork_engine, kernel_engine):
     ]
     assert "after blank lines" in in_fork[5].stdout
     assert in_fork[-1].stdout.split() == ["transformed", "twice"]
+
+
+def test_cgroup_limits_are_written_when_they_change():
+    """Each submission sets the engine's cgroup caps; unchanged values are not rewritten."""
+    import os
+
+    from grader.sandbox import cgroups
+
+    ok, why = cgroups.cgroups_available()
+    if not ok:
+        pytest.skip(why)
+    group = cgroups.SandboxCgroup(f"test-{os.getpid()}")
+    try:
+        memory_file = group.dirs["memory"] / (
+            "memory.max" if cgroups._v2() else "memory.limit_in_bytes"
+        )
+        pids_file = group.dirs["pids"] / "pids.max"
+        group.set_memory_limit(512 * 1024 * 1024)
+        group.set_pids_limit(100)
+        assert int(memory_file.read_text()) == 512 * 1024 * 1024
+        assert pids_file.read_text().strip() == "100"
+        pids_file.write_text("90")  # changed behind its back: the same value is not rewritten
+        group.set_pids_limit(100)
+        assert pids_file.read_text().strip() == "90"
+        group.set_memory_limit(256 * 1024 * 1024)  # a new value is
+        group.set_pids_limit(120)
+        assert int(memory_file.read_text()) == 256 * 1024 * 1024
+        assert pids_file.read_text().strip() == "120"
+    finally:
+        group.close()

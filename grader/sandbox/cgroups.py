@@ -45,6 +45,9 @@ class SandboxCgroup:
 
     def __init__(self, name: str) -> None:
         self.dirs: dict[str, Path] = {}
+        # The limits last written: every submission sets them, nearly always to the same values
+        # (two file writes, ~0.35 ms of each submission's latency, skipped when unchanged).
+        self.written: dict[str, int] = {}
         if _v2():
             parent = CGROUP_ROOT / GROUP
             parent.mkdir(exist_ok=True)
@@ -73,6 +76,8 @@ class SandboxCgroup:
         return int((path / name).read_text())
 
     def set_memory_limit(self, limit_bytes: int) -> None:
+        if self.written.get("memory") == limit_bytes:
+            return
         path = self.dirs["memory"]
         if _v2():
             (path / "memory.max").write_text(str(limit_bytes))
@@ -80,9 +85,13 @@ class SandboxCgroup:
                 (path / "memory.swap.max").write_text("0")
         else:
             (path / "memory.limit_in_bytes").write_text(str(limit_bytes))
+        self.written["memory"] = limit_bytes
 
     def set_pids_limit(self, count: int) -> None:
+        if self.written.get("pids") == count:
+            return
         (self.dirs["pids"] / "pids.max").write_text(str(count))
+        self.written["pids"] = count
 
     def close(self) -> None:
         """Remove the groups once their processes are gone (they are being killed)."""
