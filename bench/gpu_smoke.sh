@@ -24,8 +24,9 @@ else
   ./scripts/setup.sh
   PY=.venv/bin/python
 fi
-GRADER="$(dirname "$PY")/grader"
-[ -x "$GRADER" ] || GRADER="$PY -m grader.cli"
+# The grader's console script beside the interpreter, else the module (PYTHON may be a bare name).
+GRADER="$(dirname "$(command -v "$PY")")/grader"
+[ -f "$GRADER" ] && [ -x "$GRADER" ] || GRADER="$PY -m grader.cli"
 export PYTHONUNBUFFERED=1
 
 OUT_DIR="$(mktemp -d)"

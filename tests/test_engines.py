@@ -121,6 +121,14 @@ def test_a_batch_of_cells_goes_on_after_errors_and_stops_at_a_crash(fork_engine)
     assert outcomes[2].stdout == "1\n"
 
 
+def test_the_sandbox_user_has_a_name(fork_engine):
+    """Its uid has no /etc/passwd entry, yet getpass.getuser() answers: torch 2.11 asks for it
+    when a tensor op first imports torch._dynamo, which made the zygote fail to start."""
+    outcomes = _run_batch(fork_engine, ["import getpass\nprint(getpass.getuser())"])
+    assert [o.status for o in outcomes] == ["ok"], outcomes[0].error
+    assert outcomes[0].stdout == "sandbox\n"
+
+
 def test_a_cell_past_its_time_limit_ends_the_batch(fork_engine):
     outcomes = _run_batch(fork_engine, ["x = 1", "while True:\n    pass", "y = 2"], 1.0)
     assert [o.status for o in outcomes] == ["ok", "timeout"]
@@ -194,6 +202,48 @@ print(json.dumps([statuses, before == sorted(os.listdir(sys.argv[2]))]))
     assert [s for s, _ in statuses] == ["ok", "ok", "error", "ok"]  # the third fails on purpose
     assert "warm results: All test cases passed!" in statuses[1][1]
     assert list(work.iterdir()) == [] and temp_unchanged  # nothing left behind
+
+
+def test_a_zygote_for_cuda_runs_no_autograd_before_it_forks(tmp_path):
+    """On a CUDA build, the first backward starts autograd's device threads, which initialises
+    the CUDA driver: forked children then fail every CUDA call and every backward (seen on an
+    H100: 47/70 for the solution). A zygote whose children use CUDA must leave autograd alone
+    until after the fork; the CPU zygote warms it up."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import json, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+tempfile.tempdir = sys.argv[2]
+import torch
+calls = []
+for name in ("backward", "grad"):
+    def counting(*args, _real=getattr(torch.autograd, name), **kwargs):
+        calls.append(1)
+        return _real(*args, **kwargs)
+    setattr(torch.autograd, name, counting)
+from inside import zygote
+zygote._preload({"gpu": True})
+zygote.WARM_UP_ARG = torch.arange(4.0)
+zygote.warm_up(zygote._make_shell(), zygote.ZYGOTE_WARM_UP_CELLS)
+on_gpu = len(calls)
+zygote._preload({"gpu": False})
+print(json.dumps([on_gpu, len(calls) - on_gpu]))
+"""
+    work, scratch = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    scratch.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "grader/sandbox"), str(scratch)],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == [0, 1]
 
 
 def test_otter_checks_in_the_sandbox_print_as_usual_and_write_no_client_log(fork_engine):
@@ -378,3 +428,47 @@ def test_cgroup_limits_are_written_when_they_change():
         assert pids_file.read_text().strip() == "120"
     finally:
         group.close()
+
+
+# -- GPU runners ---------------------------------------------------------------------------------
+
+ENVIRONMENT_AND_LIMITS = (
+    "import os, resource\n"
+    "print(os.environ.get('CUDA_VISIBLE_DEVICES'), os.environ.get('LD_LIBRARY_PATH'))\n"
+    "print(resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY)\n"
+    "print(sorted(os.listdir(os.environ['LD_LIBRARY_PATH'])) if os.environ.get('LD_LIBRARY_PATH') else None)"
+)
+
+
+def test_a_cuda_sandbox_keeps_the_runners_gpu_settings_and_no_address_space_cap(
+    fork_engine, monkeypatch, tmp_path
+):
+    """CUDA reserves host address space of about twice the card's memory when it starts, so an
+    engine that grades on CUDA sets no address-space cap (its control group caps memory); and
+    it keeps CUDA_VISIBLE_DEVICES (the runner's choice of card) and LD_LIBRARY_PATH (where CUDA
+    images keep the driver's libraries), its folders visible inside bubblewrap."""
+    from grader.sandbox.forkengine import ForkEngine
+
+    libraries = tmp_path / "nvidia" / "lib64"
+    libraries.mkdir(parents=True)
+    (libraries / "libcuda.so.1").write_bytes(b"")
+    for folder in (tmp_path, libraries.parent, libraries):
+        folder.chmod(0o755)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(libraries))
+    cuda_engine = ForkEngine(gpu=True)
+    try:
+        on_gpu = _run_batch(cuda_engine, [ENVIRONMENT_AND_LIMITS])
+        isolation = cuda_engine.isolation()
+    finally:
+        cuda_engine.close()
+    assert [o.status for o in on_gpu] == ["ok"], on_gpu[0].error
+    assert on_gpu[0].stdout.splitlines() == [f"1 {libraries}", "True", "['libcuda.so.1']"]
+    assert "address space" not in isolation.resource_limits
+    if fork_engine.cgroup is None:
+        assert any("memory cap" in m for m in isolation.missing)
+
+    # The CPU engine (started before these variables were set) keeps its cap and sees neither.
+    on_cpu = _run_batch(fork_engine, [ENVIRONMENT_AND_LIMITS])
+    assert on_cpu[0].stdout.splitlines() == ["None None", "False", "None"]
+    assert "address space" in fork_engine.isolation().resource_limits

@@ -36,7 +36,13 @@ from .base import (
 )
 from .cgroups import SandboxCgroup, cgroups_available, prefer_not_to_oom_kill
 from .inside import wire
-from .isolation import LaunchPlan, UidLease, lease_fork_uids, plan_launch
+from .isolation import (
+    LaunchPlan,
+    UidLease,
+    lease_fork_uids,
+    plan_launch,
+    without_address_space_cap,
+)
 
 if TYPE_CHECKING:
     from .inside import codec
@@ -258,6 +264,7 @@ class ForkEngine(Engine):
             "uid": plan.uid,
             "child_uids": list(plan.child_uids),
             "warm_children": self.warm_children,
+            "gpu": self.gpu,
         }
         self.plan = plan
         ok, self.cgroup_problem = cgroups_available()
@@ -392,7 +399,8 @@ class ForkEngine(Engine):
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 reply = self._control(
-                    {"op": "spawn", "limits": _limits_for_child(limits)}, [theirs.fileno()]
+                    {"op": "spawn", "limits": _limits_for_child(limits, self.gpu)},
+                    [theirs.fileno()],
                 )
             except SandboxCrashed:
                 ours.close()
@@ -430,6 +438,8 @@ class ForkEngine(Engine):
             self._start_zygote()
         assert self.plan is not None
         isolation = self.plan.isolation
+        if self.gpu:  # no address-space cap with CUDA (_limits_for_child)
+            isolation = without_address_space_cap(isolation, self.cgroup is not None)
         if self.cgroup is not None:
             limits = [*isolation.resource_limits, "memory of all processes", "task count"]
             return dataclasses.replace(isolation, resource_limits=limits)
@@ -443,9 +453,13 @@ class ForkEngine(Engine):
             self.uid_lease = None
 
 
-def _limits_for_child(limits: Limits) -> dict[str, Any]:
+def _limits_for_child(limits: Limits, gpu: bool = False) -> dict[str, Any]:
     return {
         "memory_mb": limits.memory_mb,
+        # CUDA reserves host address space of about twice the card's memory when it starts, so
+        # an address-space cap makes every CUDA call fail; on GPU runners the engine's control
+        # group caps the memory the submission really uses instead.
+        "cap_address_space": not gpu,
         "max_processes": limits.max_processes,
         "max_file_mb": limits.max_file_mb,
         "max_open_files": limits.max_open_files,

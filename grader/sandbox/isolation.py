@@ -9,6 +9,7 @@ the result's `isolation` lists exactly what was missing.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import functools
 import os
@@ -24,6 +25,10 @@ INSIDE_DIR = Path(__file__).resolve().parent / "inside"
 SANDBOX_CODE = "/opt/d2l-grader"  # where the inside/ package is mounted in the sandbox
 SANDBOX_SCRATCH = "/sandbox"  # tmpfs: one folder per submission
 UID_BASE = 61000
+# What a GPU runner sets to choose the card (CUDA_VISIBLE_DEVICES) and to find the driver's
+# libraries (CUDA images put libcuda in e.g. /usr/local/nvidia/lib64): a sandbox that grades on
+# CUDA keeps these two, and nothing else, of the grader's environment.
+GPU_ENV = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH")
 
 
 @dataclass
@@ -148,13 +153,36 @@ def _traversable_by_others(path: str) -> bool:
     return True
 
 
-def _clean_env(python_path: str, home: str) -> dict[str, str]:
-    return {
+def gpu_environment() -> dict[str, str]:
+    return {name: os.environ[name] for name in GPU_ENV if os.environ.get(name)}
+
+
+def _library_dirs() -> list[str]:
+    """LD_LIBRARY_PATH's folders that the sandbox would not see otherwise (not under /usr or
+    the Python installation), bound read-only where the loader looks for them."""
+    seen = ["/usr", *python_paths()]
+    dirs = []
+    for entry in os.environ.get("LD_LIBRARY_PATH", "").split(":"):
+        path = os.path.normpath(entry) if os.path.isabs(entry) else ""
+        real = os.path.realpath(path) if path else ""
+        if not path or not os.path.isdir(path) or path in dirs:
+            continue
+        if not any(real == top or real.startswith(top + "/") for top in seen):
+            dirs.append(path)
+    return dirs
+
+
+def _clean_env(python_path: str, home: str, gpu: bool = False) -> dict[str, str]:
+    return (gpu_environment() if gpu else {}) | {
         "PATH": f"{os.path.dirname(os.path.abspath(sys.executable))}:/usr/local/bin:/usr/bin:/bin",
         "PYTHONPATH": python_path,
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         "HOME": home,
+        # The sandbox's uids have no /etc/passwd entry: getpass.getuser() (torch's compile
+        # caches ask it, on import in some versions) reads these first.
+        "USER": "sandbox",
+        "LOGNAME": "sandbox",
         "IPYTHONDIR": f"{home}/.ipython",
         "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1",
@@ -185,7 +213,7 @@ def plan_launch(
     python = os.path.abspath(sys.executable)
     if ok:
         return _bwrap_plan(python, module, args, scratch_mb, gpu, uids)
-    return _plain_plan(python, module, args, why, uids)
+    return _plain_plan(python, module, args, why, uids, gpu)
 
 
 def bwrap_base_args(scratch_mb: int, gpu: bool) -> list[str]:
@@ -221,6 +249,11 @@ def bwrap_base_args(scratch_mb: int, gpu: bool) -> list[str]:
         argv += ["--perms", "0755", "--dir", parent]
     for path in python_paths():
         argv += ["--ro-bind", path, path]
+    library_dirs = _library_dirs() if gpu else []
+    for parent in sorted({str(a) for d in library_dirs for a in Path(d).parents} - {"/"}, key=len):
+        argv += ["--perms", "0755", "--dir", parent]
+    for path in library_dirs:
+        argv += ["--ro-bind", path, path]
     for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
         if os.path.exists(etc):
             argv += ["--ro-bind", etc, etc]
@@ -252,13 +285,22 @@ def bwrap_isolation() -> Isolation:
     )
 
 
+def without_address_space_cap(isolation: Isolation, memory_capped: bool) -> Isolation:
+    """The record of a sandbox that grades on CUDA, whose processes get no address-space cap."""
+    limits = [name for name in isolation.resource_limits if name != "address space"]
+    missing = list(isolation.missing)
+    if not memory_capped:
+        missing.append("a memory cap (CUDA needs an uncapped address space, and no control group)")
+    return dataclasses.replace(isolation, resource_limits=limits, missing=missing)
+
+
 def _bwrap_plan(
     python: str, module: str, args: list[str], scratch_mb: int, gpu: bool, uids: tuple[int, ...]
 ) -> LaunchPlan:
     if len(uids) < 2:
         raise RuntimeError("the bubblewrap sandbox needs two leased uids")
     argv = bwrap_base_args(scratch_mb, gpu)
-    env = _clean_env(SANDBOX_CODE, "/tmp/home")
+    env = _clean_env(SANDBOX_CODE, "/tmp/home", gpu)
     for key, value in env.items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", SANDBOX_SCRATCH, python, "-B", "-s", "-m", f"inside.{module}", *args]
@@ -291,7 +333,7 @@ def kernel_bwrap_command(
     argv += ["--bind", runtime_dir, runtime_dir]
     for sub in ("", "/work", "/data", "/home"):
         argv += ["--perms", "1777", "--dir", KERNEL_SCRATCH + sub]
-    env = _clean_env(SANDBOX_CODE, f"{KERNEL_SCRATCH}/home")
+    env = _clean_env(SANDBOX_CODE, f"{KERNEL_SCRATCH}/home", gpu)
     env["JUPYTER_RUNTIME_DIR"] = runtime_dir
     for key, value in env.items():
         argv += ["--setenv", key, value]
@@ -303,7 +345,7 @@ def kernel_bwrap_command(
 
 
 def _plain_plan(
-    python: str, module: str, args: list[str], why: str, leased: tuple[int, ...]
+    python: str, module: str, args: list[str], why: str, leased: tuple[int, ...], gpu: bool
 ) -> LaunchPlan:
     import tempfile
 
@@ -320,7 +362,7 @@ def _plain_plan(
     (host_scratch / "tmp").mkdir()
     os.chmod(host_scratch / "tmp", 0o1733)
     os.chmod(host_scratch, 0o711 if root else 0o700)
-    env = _clean_env(str(INSIDE_DIR.parent), str(host_scratch / "home"))
+    env = _clean_env(str(INSIDE_DIR.parent), str(host_scratch / "home"), gpu)
     env["TMPDIR"] = str(host_scratch / "tmp")
     missing = [
         f"no OS sandbox: {why}",

@@ -43,8 +43,10 @@ from .isolation import (
     INSIDE_DIR,
     bwrap_isolation,
     bwrap_works,
+    gpu_environment,
     kernel_bwrap_command,
     lease_kernel_uid,
+    without_address_space_cap,
 )
 
 KERNEL_START_TIMEOUT = 60
@@ -93,6 +95,7 @@ class KernelSession(Session):
 
         self.limits = limits
         self.sandboxed = sandboxed
+        self.gpu = gpu
         self.workdir = tempfile.mkdtemp(prefix="d2l-grader-kernel-")
         for sub in ("work", "data", "home"):
             os.makedirs(os.path.join(self.workdir, sub))
@@ -107,7 +110,7 @@ class KernelSession(Session):
             "OMP_NUM_THREADS": "1",
             "LANG": "C.UTF-8",
             "JPY_PARENT_PID": str(os.getpid()),
-        }
+        } | (gpu_environment() if gpu else {})
         if sandboxed:
             assert uid is not None
             self.km = _sandboxed_kernel_manager(self.workdir, uid, gpu, scratch_mb)
@@ -147,7 +150,7 @@ class KernelSession(Session):
         torch, so that the address-space cap is what the submission may add on top of it)."""
         from .forkengine import _limits_for_child
 
-        limits = _limits_for_child(self.limits)
+        limits = _limits_for_child(self.limits, self.gpu)
         code = (
             "import importlib as _g_importlib\n"
             "_g_importlib.import_module('torch')\n"
@@ -295,7 +298,9 @@ class KernelEngine(Engine):
 
     def isolation(self) -> Isolation:
         if self.sandboxed:
-            return bwrap_isolation()
+            # The kernel engine has no control group: on CUDA, no memory cap at all.
+            isolation = bwrap_isolation()
+            return without_address_space_cap(isolation, False) if self.gpu else isolation
         return Isolation(
             mechanism="none",
             environment_scrubbed=True,

@@ -63,7 +63,12 @@ def _preload(options: dict) -> dict:
     # costs about a second the first time).
     torch.zeros_like(torch.empty(2, device="meta"))
     torch.cat([torch.empty(1, 1, device="meta")] * 2, dim=1)  # ~3 s on first use otherwise
-    (torch.ones(2, requires_grad=True) * 2).sum().backward()
+    if not options.get("gpu"):
+        # Not where children use CUDA: the first backward starts autograd's device threads,
+        # which counts the CUDA devices, which initialises the driver; a forked child can then
+        # neither use CUDA ("initialization error") nor autograd ("autograd's threading in
+        # combination with fork-based multiprocessing"). Each child pays it once instead.
+        (torch.ones(2, requires_grad=True) * 2).sum().backward()
     loaded = ["torch", "numpy"]
     for name in options.get("preload", []):
         try:
@@ -216,7 +221,7 @@ def _set_limits(limits: dict) -> None:
             pass
 
     mb = 1024 * 1024
-    if limits.get("memory_mb"):
+    if limits.get("memory_mb") and limits.get("cap_address_space", True):
         # Address space: what the process already maps (torch is large) plus the allowance.
         with open("/proc/self/statm") as f:
             pages = int(f.read().split()[0])
