@@ -167,6 +167,14 @@ def test_malformed_messages_are_refused(header):
         codec.decode_message(codec.pack(header, blobs))
 
 
+def test_a_tensor_that_cannot_go_to_its_device_says_so():
+    """A child whose CUDA context is broken (a device-side assert, say) cannot build the
+    judge's arguments on the GPU: the error says that, not "malformed message"."""
+    data = codec.encode_message({"op": "call"}, {"args": (torch.ones(2),)})
+    with pytest.raises(codec.DeviceUnusable, match=r"cannot place a tensor on cuda:99: \w+"):
+        codec.decode_message(data, device_map=lambda device: "cuda:99")
+
+
 def test_a_tensor_met_twice_travels_once_and_arrives_as_one_object():
     x, y = torch.arange(3.0), torch.ones(2)
     data = codec.encode_message({}, {"args": (x, y), "again": [y, x, x], "copy": x.clone()})

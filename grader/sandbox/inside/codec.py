@@ -95,6 +95,11 @@ class DecodeError(Exception):
     """A message is malformed or over the size cap. Treat the sender as broken."""
 
 
+class DeviceUnusable(DecodeError):
+    """A well-formed tensor could not be placed on its device: in a child, CUDA failed (a
+    device-side assert in the student's code leaves the context unusable, for one)."""
+
+
 @dataclass(frozen=True)
 class Opaque:
     """Stands in for an object that is not plain data (a student class, a tensor subclass...).
@@ -561,7 +566,13 @@ class Decoder:
             tensor = torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)
         target = self.device_map(device_str)
         if str(target) not in ("cpu", "meta"):
-            tensor = tensor.to(target)
+            try:
+                tensor = tensor.to(target)
+            except Exception as exc:  # said as it is, not as a "malformed message"
+                message = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+                raise DeviceUnusable(
+                    f"cannot place a tensor on {target}: {type(exc).__name__}: {message}"
+                ) from None
         requires_grad = bool(body.get("requires_grad", False))
         if requires_grad and (dtype.is_floating_point or dtype.is_complex):
             tensor.requires_grad_(True)
