@@ -48,12 +48,18 @@ if TYPE_CHECKING:
     from .inside import codec
 
 
+_CODEC = None
+
+
 def _codec():
     """The codec, imported on first use: it imports torch (~2 s), and a batch worker starts
     its zygote before that, so the two imports overlap."""
-    from .inside import codec
+    global _CODEC
+    if _CODEC is None:
+        from .inside import codec
 
-    return codec
+        _CODEC = codec
+    return _CODEC
 
 
 # Beyond what the zygote uses once warm and what a submission may add (Limits.memory_mb): room
