@@ -129,6 +129,30 @@ def test_the_sandbox_user_has_a_name(fork_engine):
     assert outcomes[0].stdout == "sandbox\n"
 
 
+def test_linecache_rechecks_the_submissions_files_but_not_installed_sources(fork_engine):
+    """Every doctest re-stats each file in linecache; in the sandbox, Python's and the packages'
+    sources are read-only, so they are no longer stat'ed. A file the submission writes is."""
+    cell = """import linecache, os, torch
+path = os.path.join(os.getcwd(), "mine.py")
+with open(path, "w") as f:
+    f.write("X = 1\\n")
+first = linecache.getline(path, 1)
+with open(path, "w") as f:
+    f.write("X = 22\\n")
+linecache.getline(torch.__file__, 1)
+stat, stated = os.stat, []
+os.stat = lambda name, *args, **kwargs: (stated.append(name), stat(name, *args, **kwargs))[1]
+try:
+    linecache.checkcache()
+finally:
+    os.stat = stat
+print(first.strip(), linecache.getline(path, 1).strip(), path in stated, torch.__file__ in stated)
+"""
+    outcomes = _run_batch(fork_engine, [cell])
+    assert [o.status for o in outcomes] == ["ok"], outcomes[0].error
+    assert outcomes[0].stdout.split() == ["X", "=", "1", "X", "=", "22", "True", "False"]
+
+
 def test_a_cell_past_its_time_limit_ends_the_batch(fork_engine):
     outcomes = _run_batch(fork_engine, ["x = 1", "while True:\n    pass", "y = 2"], 1.0)
     assert [o.status for o in outcomes] == ["ok", "timeout"]

@@ -78,7 +78,35 @@ def _preload(options: dict) -> dict:
             pass
     if "otter" in loaded:
         skip_otter_client_log()
+    skip_stat_of_installed_sources()
     return {"preloaded": loaded, "seconds": time.perf_counter() - started}
+
+
+def skip_stat_of_installed_sources() -> None:
+    """Make `linecache.checkcache()` stop re-reading the modification time of Python's and the
+    installed packages' source files.
+
+    Each doctest (every otter check in a cell) runs it through its debugger's reset, and each
+    traceback's formatting once more; it stats every file in the cache, and tracebacks (an
+    expected `RuntimeError` in a public test) fill the cache with torch's sources: ~400 stats
+    per submission. Those files are mounted read-only in the sandbox, so their lines cannot
+    change; files a submission writes (in its scratch folder) are still checked as before.
+    """
+    installed = tuple(
+        {os.path.join(p, "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr")}
+    )
+    check = linecache.checkcache
+
+    def checkcache(filename: str | None = None) -> None:
+        if filename is not None:
+            if not filename.startswith(installed):
+                check(filename)
+            return
+        for name in list(linecache.cache):
+            if not name.startswith(installed):
+                check(name)
+
+    linecache.checkcache = checkcache
 
 
 def skip_otter_client_log() -> None:
