@@ -164,6 +164,44 @@ def probe_fork_engine() -> tuple[dict[str, Any], list[Finding]]:
     return isolation.as_dict(), findings
 
 
+CUDA_PROBE_CELL = r"""
+import json as _json, torch as _torch
+_x = _torch.arange(4.0, device="cuda", requires_grad=True)
+(_x * _x).sum().backward()  # autograd too: a zygote that touched CUDA breaks both in children
+print("CUDA_PROBE" + _json.dumps({"device": _torch.cuda.get_device_name(_x.device),
+      "grad_ok": _x.grad.tolist() == [0.0, 2.0, 4.0, 6.0]}))
+"""
+
+
+def probe_cuda_in_sandbox() -> Finding:
+    """Use CUDA and autograd in a child of a GPU fork engine, as `--device cuda` grading does:
+    that CUDA works in the grader's own process says nothing about the sandbox (its device
+    nodes, environment, limits, and what the zygote did before forking)."""
+    from .sandbox.base import Limits
+    from .sandbox.forkengine import ForkEngine
+
+    what = "CUDA and autograd in the sandbox"
+    engine = ForkEngine(gpu=True)
+    try:
+        session = engine.start_session(Limits())
+        try:
+            outcome = session.run_cell(CUDA_PROBE_CELL, 120)
+        finally:
+            session.close()
+    except Exception as exc:  # the GPU sandbox did not even start
+        return Finding(what, False, f"{type(exc).__name__}: {exc}"[:300])
+    finally:
+        engine.close()
+    for line in (outcome.stdout or "").splitlines():
+        if line.startswith("CUDA_PROBE"):
+            found = json.loads(line[len("CUDA_PROBE") :])
+            return Finding(what, bool(found["grad_ok"]), str(found["device"]))
+    error = outcome.error or {}
+    return Finding(
+        what, False, f"{error.get('type', outcome.status)}: {error.get('message', '')}"[:300]
+    )
+
+
 def run_doctor(as_json: bool, console: Console) -> int:
     import torch
 
@@ -173,7 +211,9 @@ def run_doctor(as_json: bool, console: Console) -> int:
 
     kernel = KernelEngine().isolation().as_dict()
     cuda = bool(torch.cuda.is_available())
+    cuda_probe = probe_cuda_in_sandbox() if cuda else None
     full = isolation["full"] and all(f.ok for f in probed)
+    cuda_ok = cuda_probe is None or cuda_probe.ok
     if as_json:
         print(
             json.dumps(
@@ -183,11 +223,12 @@ def run_doctor(as_json: bool, console: Console) -> int:
                     "fork_engine": {"isolation": isolation, "probe": [f.__dict__ for f in probed]},
                     "kernel_engine": {"isolation": kernel},
                     "cuda": cuda,
+                    "cuda_in_sandbox": cuda_probe.__dict__ if cuda_probe else None,
                 },
                 indent=2,
             )
         )
-        return 0 if full else 1
+        return 0 if full and cuda_ok else 1
     table = Table(title="grader doctor: what isolation this machine gives")
     for column in ("check", "", "detail"):
         table.add_column(column)
@@ -201,8 +242,13 @@ def run_doctor(as_json: bool, console: Console) -> int:
             markup=False,
         )
     console.print(f"CUDA: {'available' if cuda else 'not available (device checks are skipped)'}")
+    if cuda_probe is not None:
+        mark = "✓" if cuda_probe.ok else "✗"
+        console.print(f"{cuda_probe.what}: {mark} {cuda_probe.detail}", markup=False)
     console.print(
         "FULL ISOLATION" if full else "ISOLATION IS INCOMPLETE (see ✗ above)",
         style="bold green" if full else "bold red",
     )
-    return 0 if full else 1
+    if not cuda_ok:
+        console.print("CUDA FAILS IN THE SANDBOX: --device cuda grading would not work here")
+    return 0 if full and cuda_ok else 1

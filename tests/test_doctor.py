@@ -23,6 +23,23 @@ def test_doctor_reports_full_isolation_here(capsys):
     whats = {f["what"] for f in report["fork_engine"]["probe"]}
     assert {"unprivileged uid", "no network", "cannot see the question bank"} <= whats
     assert report["kernel_engine"]["isolation"]["mechanism"] == "bwrap"
+    assert (report["cuda_in_sandbox"] is None) == (not report["cuda"])
+
+
+def test_the_cuda_probe_runs_in_a_gpu_sandbox_and_says_what_failed():
+    """On a GPU runner doctor uses CUDA and autograd in a GPU engine's child (bench/gpu_smoke.sh
+    and the H100 run check the passing side). Without CUDA the same probe must fail with
+    torch's own reason, not pass or crash."""
+    import torch
+
+    from grader.doctor import probe_cuda_in_sandbox
+
+    finding = probe_cuda_in_sandbox()
+    if torch.cuda.is_available():
+        assert finding.ok, finding.detail
+    else:
+        assert not finding.ok
+        assert "CUDA" in finding.detail and "Error" in finding.detail
 
 
 def test_strict_isolation_refuses_without_a_sandbox(tmp_path, capsys):
