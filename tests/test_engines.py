@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -186,17 +188,46 @@ def test_cells_not_reached_in_the_notebook_time_limit_are_reported(bank, fork_en
         assert "time limit was reached before this cell ran" in messages[index]
 
 
-def test_the_zygote_warm_up_cells_run_cleanly(tmp_path):
-    """They run once per engine and their outcome is not looked at: one broken by an upgrade
-    (of otter, say) would only make every child slower, silently."""
+# The preamble of a script run by _run_inside_code: the sandbox's code importable as `inside`,
+# temporary files in argv[2]. The script prints its findings as JSON on its last line.
+INSIDE_PREAMBLE = """
+import json, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+tempfile.tempdir = sys.argv[2]
+"""
+
+
+def _run_inside_code(script: str, tmp_path) -> tuple[object, Path, Path]:
+    """Run the zygote's code in a plain Python process (no sandbox): (its JSON answer, its
+    working folder, its temporary folder)."""
     import json
     import subprocess
     import sys
 
+    work, scratch = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    scratch.mkdir()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            INSIDE_PREAMBLE + script,
+            str(ROOT / "grader/sandbox"),
+            str(scratch),
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.splitlines()[-1]), work, scratch
+
+
+def test_the_zygote_warm_up_cells_run_cleanly(tmp_path):
+    """They run once per engine and their outcome is not looked at: one broken by an upgrade
+    (of otter, say) would only make every child slower, silently."""
     script = """
-import json, sys, tempfile
-sys.path.insert(0, sys.argv[1])
-tempfile.tempdir = sys.argv[2]
 from inside import codec, zygote
 from inside.agent import Agent
 zygote._preload({"preload": ["IPython", "pandas", "otter"]})
@@ -211,18 +242,7 @@ for source in zygote.ZYGOTE_WARM_UP_CELLS:
     statuses.append([reply.header["status"], reply.header["stdout"]])
 print(json.dumps([statuses, before == sorted(os.listdir(sys.argv[2]))]))
 """
-    work, scratch = tmp_path / "work", tmp_path / "tmp"
-    work.mkdir()
-    scratch.mkdir()
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(ROOT / "grader/sandbox"), str(scratch)],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    statuses, temp_unchanged = json.loads(done.stdout.splitlines()[-1])
+    (statuses, temp_unchanged), work, _ = _run_inside_code(script, tmp_path)
     assert [s for s, _ in statuses] == ["ok", "ok", "error", "ok"]  # the third fails on purpose
     assert "warm results: All test cases passed!" in statuses[1][1]
     assert list(work.iterdir()) == [] and temp_unchanged  # nothing left behind
@@ -233,14 +253,7 @@ def test_a_zygote_for_cuda_runs_no_autograd_before_it_forks(tmp_path):
     the CUDA driver: forked children then fail every CUDA call and every backward (seen on an
     H100: 47/70 for the solution). A zygote whose children use CUDA must leave autograd alone
     until after the fork; the CPU zygote warms it up."""
-    import json
-    import subprocess
-    import sys
-
     script = """
-import json, sys, tempfile
-sys.path.insert(0, sys.argv[1])
-tempfile.tempdir = sys.argv[2]
 import torch
 calls = []
 for name in ("backward", "grad"):
@@ -256,18 +269,8 @@ on_gpu = len(calls)
 zygote._preload({"gpu": False})
 print(json.dumps([on_gpu, len(calls) - on_gpu]))
 """
-    work, scratch = tmp_path / "work", tmp_path / "tmp"
-    work.mkdir()
-    scratch.mkdir()
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(ROOT / "grader/sandbox"), str(scratch)],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.splitlines()[-1]) == [0, 1]
+    autograd_calls, _, _ = _run_inside_code(script, tmp_path)
+    assert autograd_calls == [0, 1]
 
 
 def test_otter_checks_in_the_sandbox_print_as_usual_and_write_no_client_log(fork_engine):
