@@ -499,3 +499,20 @@ def test_a_cuda_sandbox_keeps_the_runners_gpu_settings_and_no_address_space_cap(
     on_cpu = _run_batch(fork_engine, [ENVIRONMENT_AND_LIMITS])
     assert on_cpu[0].stdout.splitlines() == ["None None", "False", "None"]
     assert "address space" in fork_engine.isolation().resource_limits
+
+
+def test_a_cuda_kernel_engine_says_it_has_no_memory_cap():
+    """The kernel engine has rlimits only (no control group): on CUDA, without RLIMIT_AS, its
+    processes have no memory cap at all, and its isolation record must say so."""
+    cpu_engine, gpu_engine = KernelEngine(), KernelEngine(gpu=True)
+    try:
+        if not cpu_engine.sandboxed:
+            pytest.skip(f"the kernel engine has no sandbox here: {cpu_engine.why_not}")
+        on_cpu, on_gpu = cpu_engine.isolation(), gpu_engine.isolation()
+    finally:
+        cpu_engine.close()
+        gpu_engine.close()
+    assert "address space" in on_cpu.resource_limits
+    assert "address space" not in on_gpu.resource_limits
+    assert any("memory cap" in m for m in on_gpu.missing)
+    assert not any("memory cap" in m for m in on_cpu.missing)
