@@ -8,7 +8,8 @@
 - kernel: the nbclient kernel engine, full grading;
 - judge only: the same full grading with no sandbox at all (cells and checks in this process,
           otter's log off as in the zygote), to show how much of the fork engine's time is the
-          checks themselves.
+          checks themselves; and, from the results' timings, how long the cells (with the
+          child's start) and the checks took in each.
 
 The machine's speed drifts by 20 % over minutes (a shared VM), so bare, judge-only and fork
 are measured in interleaved rounds: each round runs each of them once, after a short pause
@@ -93,12 +94,19 @@ def main() -> None:
     import otter  # noqa: F401 - the bare baseline gets the same preloaded modules as the zygote
     import torch  # noqa: F401
 
-    def grade(engine) -> None:
-        grade_submission(submission, bank, "preliminaries-core", engine, limits, devices)
+    # Per graded run: the result's own timings (start and cells; checks), to show which phase
+    # the sandbox makes slower.
+    phases: dict[str, list[tuple[float, float]]] = {"judge": [], "fork": []}
+
+    def grade(engine, phase: str | None = None) -> None:
+        result = grade_submission(submission, bank, "preliminaries-core", engine, limits, devices)
+        if phase is not None:
+            timings = result["timings"]
+            phases[phase].append((timings["execute_s"], timings["checks_s"]))
 
     def grade_without_otter_log(engine) -> None:
         with otter_client_log_off():
-            grade(engine)
+            grade(engine, "judge")
 
     times: dict[str, list[float]] = {"bare": [], "bare_no_log": [], "judge": [], "fork": []}
     with ForkEngine() as fork, InProcessEngine() as inprocess:
@@ -106,11 +114,13 @@ def main() -> None:
             "bare": lambda: bare_run(cells),
             "bare_no_log": lambda: bare_run_without_otter_log(cells),
             "judge": lambda: grade_without_otter_log(inprocess),
-            "fork": lambda: grade(fork),
+            "fork": lambda: grade(fork, "fork"),
         }
         for function in runs.values():  # warm: imports, caches, the first forked child
             function()
             function()
+        for recorded in phases.values():
+            recorded.clear()
         for _ in range(args.runs):
             for name, function in runs.items():
                 times[name].append(timed(function))
@@ -153,6 +163,15 @@ def main() -> None:
     )
     print(
         f"  of which the sandbox      : {(fork_time - judge_time) * ms:8.1f} ms  (fork - no sandbox)"
+    )
+    (fork_cells, fork_checks), (judge_cells, judge_checks) = (
+        (statistics.median(c for c, _ in phases[k]), statistics.median(c for _, c in phases[k]))
+        for k in ("fork", "judge")
+    )
+    print(
+        f"  by phase (medians)        : fork: start + cells {fork_cells * ms:.1f}, checks "
+        f"{fork_checks * ms:.1f} ms; no sandbox: cells {judge_cells * ms:.1f}, checks "
+        f"{judge_checks * ms:.1f} ms"
     )
     print(f"kernel / fork               : {kernel_time / fork_time:8.1f}x")
     print(f"fork / bare                 : {fork_time / bare:8.1f}x")
