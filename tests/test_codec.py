@@ -260,3 +260,22 @@ def test_frames_larger_than_the_socket_buffer_arrive_whole():
         ours.close()
         theirs.close()
     assert received == payloads
+
+
+def test_spinning_for_a_message_sees_it_and_gives_up_when_none_comes():
+    """In latency mode judge and child poll for each other's next message for a moment before
+    sleeping on it: the poll must see a message that is there, and give up when none comes."""
+    import socket
+
+    from grader.sandbox.inside import wire
+
+    ours, theirs = socket.socketpair()
+    try:
+        assert wire.spin_until_readable(theirs, 0.002) is False  # nothing was sent
+        assert wire.spin_until_readable(theirs, 0) is False  # no budget: no poll
+        wire.send_frame(ours, b"hello")
+        assert wire.spin_until_readable(theirs, 0.002) is True
+        assert bytes(wire.recv_frame(theirs, 1024)) == b"hello"  # it did not consume it
+    finally:
+        ours.close()
+        theirs.close()

@@ -69,6 +69,7 @@ CGROUP_EXTRA_TASKS = 64
 
 ZYGOTE_START_TIMEOUT = 120.0
 CONTROL_TIMEOUT = 30.0
+CALL_SPIN_S = 0.002  # see ForkEngine.spin_s
 DEFAULT_PRELOAD = (
     "IPython",
     "pandas",
@@ -107,6 +108,7 @@ class ForkSession(Session):
         try:
             self.sock.settimeout(timeout)
             wire.send_frame(self.sock, payload)
+            wire.spin_until_readable(self.sock, self.engine.spin_s)
             data = recv_frame_before(
                 self.sock, self.limits.max_message_bytes + 1024 * 1024, time.monotonic() + timeout
             )
@@ -209,8 +211,9 @@ class ForkEngine(Engine):
         scratch_mb: int = 256,
         warm_children: bool = True,
     ) -> None:
-        """`warm_children`: each forked child runs a small warm-up while it waits (4-8 ms less
-        latency per submission, ~8 ms more CPU): off for batch workers, which are CPU-bound."""
+        """`warm_children` (latency mode): each forked child runs a small warm-up while it
+        waits (4-8 ms less latency per submission, ~8 ms more CPU), and judge and child poll
+        for each other's messages (`spin_s`): off for batch workers, which are CPU-bound."""
         if not hasattr(os, "fork"):
             raise EngineUnavailable("the fork engine needs a POSIX system; use --engine kernel")
         self.want_isolation = isolation
@@ -218,6 +221,10 @@ class ForkEngine(Engine):
         self.gpu = gpu
         self.scratch_mb = scratch_mb
         self.warm_children = warm_children
+        # Latency mode: judge and child poll for each other's messages for a moment before
+        # sleeping (wire.spin_until_readable): -5 to -8 ms per grading for ~+35 ms of CPU,
+        # measured side by side. Not for batch workers, which are CPU-bound.
+        self.spin_s = CALL_SPIN_S if warm_children else 0.0
         self.plan: LaunchPlan | None = None
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
@@ -270,6 +277,7 @@ class ForkEngine(Engine):
             "uid": plan.uid,
             "child_uids": list(plan.child_uids),
             "warm_children": self.warm_children,
+            "spin_s": self.spin_s,
             "gpu": self.gpu,
         }
         self.plan = plan

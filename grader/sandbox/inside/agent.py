@@ -97,8 +97,11 @@ class Agent:
     run with plain `exec` in `namespace`.
     """
 
-    def __init__(self, shell: Any = None, max_bytes: int = codec.DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self, shell: Any = None, max_bytes: int = codec.DEFAULT_MAX_BYTES, spin_s: float = 0.0
+    ) -> None:
         self.shell = shell
+        self.spin_s = spin_s  # how long to poll for the next request before sleeping on it
         self.namespace: dict[str, Any] = (
             shell.user_ns if shell is not None else {"__name__": "__main__"}
         )
@@ -253,6 +256,7 @@ class Agent:
     def serve(self, sock: socket.socket) -> None:
         """Answer requests until the judge says bye or closes the socket."""
         while True:
+            wire.spin_until_readable(sock, self.spin_s)
             try:
                 data = wire.recv_frame(sock, self.max_bytes + 1024 * 1024)
             except (wire.PeerClosed, wire.FrameTooLarge, OSError):

@@ -383,7 +383,7 @@ torch.tensor(_frame.to_numpy(dtype=float), dtype=torch.float32)
 CHILD_WARM_UP_CELLS = (WARM_UP_CELL, OTTER_CHECK_CELL)
 
 
-def serve_child(handoff: socket.socket, shell) -> None:
+def serve_child(handoff: socket.socket, shell, spin_s: float = 0.0) -> None:
     """Wait for the submission (limits + the RPC socket), then serve the judge until bye."""
     data, fds, _, _ = socket.recv_fds(handoff, 65536, 1)
     handoff.close()
@@ -394,7 +394,8 @@ def serve_child(handoff: socket.socket, shell) -> None:
     from .agent import Agent
 
     sock = socket.socket(fileno=fds[0])
-    Agent(shell=shell, max_bytes=int(limits.get("max_message_bytes", 64 * 1024 * 1024))).serve(sock)
+    max_bytes = int(limits.get("max_message_bytes", 64 * 1024 * 1024))
+    Agent(shell=shell, max_bytes=max_bytes, spin_s=spin_s).serve(sock)
 
 
 class WarmChild:
@@ -407,7 +408,12 @@ class WarmChild:
 
 
 def fork_child(
-    control: socket.socket, uid: int | None, scratch_root: str, shell, warm: bool
+    control: socket.socket,
+    uid: int | None,
+    scratch_root: str,
+    shell,
+    warm: bool,
+    spin_s: float = 0.0,
 ) -> WarmChild:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
@@ -422,7 +428,7 @@ def fork_child(
             prepare_child(uid, scratch_root)
             if warm:
                 warm_up(shell, CHILD_WARM_UP_CELLS)
-            serve_child(theirs, shell)
+            serve_child(theirs, shell, spin_s)
         except BaseException:
             code = 1
         finally:
@@ -774,6 +780,7 @@ def main() -> None:
     )
     scratch_root = options["scratch_root"]
     warm_children = bool(options.get("warm_children", True))
+    spin_s = float(options.get("spin_s", 0.0))
     wipe_paths = [scratch_root, *options.get("wipe", [])]
     counter = 0
 
@@ -781,7 +788,7 @@ def main() -> None:
         return child_uids[counter % len(child_uids)] if kill_mode == "uid" else None
 
     def fork_next() -> WarmChild:
-        return fork_child(control, next_uid(), scratch_root, shell, warm_children)
+        return fork_child(control, next_uid(), scratch_root, shell, warm_children, spin_s)
 
     warm = fork_next()
     control.send(json.dumps({"ready": True, **info}).encode())
