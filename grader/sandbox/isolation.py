@@ -240,19 +240,16 @@ def bwrap_base_args(scratch_mb: int, gpu: bool) -> list[str]:
         "--perms", "0755", "--dir", SANDBOX_CODE,
         "--ro-bind", str(INSIDE_DIR), f"{SANDBOX_CODE}/inside",
     ]  # fmt: skip
+    # The Python installation, and on CUDA the driver's library folders.
+    read_only = [*python_paths(), *(_library_dirs() if gpu else [])]
     # bwrap creates missing parent folders with mode 0700, which the sandbox uid could not
     # traverse: create them world-readable first.
     parents = sorted(
-        {str(a) for path in python_paths() for a in Path(path).parents if str(a) != "/"}, key=len
+        {str(a) for path in read_only for a in Path(path).parents if str(a) != "/"}, key=len
     )
     for parent in parents:
         argv += ["--perms", "0755", "--dir", parent]
-    for path in python_paths():
-        argv += ["--ro-bind", path, path]
-    library_dirs = _library_dirs() if gpu else []
-    for parent in sorted({str(a) for d in library_dirs for a in Path(d).parents} - {"/"}, key=len):
-        argv += ["--perms", "0755", "--dir", parent]
-    for path in library_dirs:
+    for path in read_only:
         argv += ["--ro-bind", path, path]
     for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
         if os.path.exists(etc):

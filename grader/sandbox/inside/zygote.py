@@ -760,10 +760,6 @@ def main() -> None:
     WARM_UP_ARG = torch.arange(4.0)
     shell = _make_shell()
     warm_up(shell, ZYGOTE_WARM_UP_CELLS)
-    # Importing torch reads ~20 of its source files into linecache; every doctest (an otter
-    # check in a cell) resets a debugger, which stats each cached file again. Nothing needs
-    # them: a traceback reads what it shows on demand.
-    linecache.clearcache()
     # Objects that exist now are never collected: the children's garbage collector then does
     # not write to (and so copy) every page the zygote has.
     gc.collect()
