@@ -1,13 +1,14 @@
 """Median time per submission, measured side by side in one run on this machine:
 
-- bare:   a process that already imported torch execs the same cells (no sandbox, no checks
-          through RPC: it calls the student's functions directly, as a floor);
-- bare, no otter log: the same, with otter's client log turned off as the zygote turns it off
-          (so the overhead can be read both ways: against stock cells, and like for like);
+- bare:   a process that already imported torch execs every code cell, as Jupyter runs the
+          notebook (no sandbox, no hidden checks: the `grader.check` cells run the public ones);
+- bare, graded cells: the same without the `grader.check(...)` cells, which grading does not
+          run (the judge runs their public checks itself): the cells the sandbox runs, so the
+          overhead can be read both ways, against the notebook and like for like;
 - fork:   `grader grade`'s warm fork engine (zygote + bubblewrap when available), full grading;
 - kernel: the nbclient kernel engine, full grading;
-- judge only: the same full grading with no sandbox at all (cells and checks in this process,
-          otter's log off as in the zygote), to show how much of the fork engine's time is the
+- judge only: the same full grading with no sandbox at all (cells and checks in this process),
+          to show how much of the fork engine's time is the
           checks themselves; and, from the results' timings, how long the cells (with the
           child's start) and the checks took in each.
 
@@ -24,13 +25,13 @@ preliminaries-core). Usage: python bench/grade_latency.py [--runs N] [--kernel-r
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from grader.bank.loader import load_bank
+from grader.execute import is_public_check_call
 from grader.grade import grade_submission, plan_devices
 from grader.sandbox.base import Limits
 from grader.sandbox.forkengine import ForkEngine
@@ -53,24 +54,6 @@ def bare_run(cells: list[str]) -> None:
         shell.run_cell(source, store_history=False, silent=True)
 
 
-@contextlib.contextmanager
-def otter_client_log_off() -> Iterator[None]:
-    """Within: otter's `Notebook.check` writes no .OTTER_LOG, as in the fork engine's zygote."""
-    from otter.check.notebook import Notebook
-
-    saved = Notebook._log_event
-    Notebook._log_event = lambda self, *args, **kwargs: None
-    try:
-        yield
-    finally:
-        Notebook._log_event = saved
-
-
-def bare_run_without_otter_log(cells: list[str]) -> None:
-    with otter_client_log_off():
-        bare_run(cells)
-
-
 def timed(function: Callable[[], object]) -> float:
     time.sleep(PAUSE_S)
     started = time.perf_counter()
@@ -88,6 +71,7 @@ def main() -> None:
     bank, _ = load_bank()
     submission = load_submission(SUBMISSION)
     cells = [source for _, source in submission.code_cells]
+    graded_cells = [source for source in cells if not is_public_check_call(source)]
     devices = plan_devices("cpu")
     limits = Limits()
 
@@ -104,16 +88,12 @@ def main() -> None:
             timings = result["timings"]
             phases[phase].append((timings["execute_s"], timings["checks_s"]))
 
-    def grade_without_otter_log(engine) -> None:
-        with otter_client_log_off():
-            grade(engine, "judge")
-
-    times: dict[str, list[float]] = {"bare": [], "bare_no_log": [], "judge": [], "fork": []}
+    times: dict[str, list[float]] = {"bare": [], "bare_graded": [], "judge": [], "fork": []}
     with ForkEngine() as fork, InProcessEngine() as inprocess:
         runs = {
             "bare": lambda: bare_run(cells),
-            "bare_no_log": lambda: bare_run_without_otter_log(cells),
-            "judge": lambda: grade_without_otter_log(inprocess),
+            "bare_graded": lambda: bare_run(graded_cells),
+            "judge": lambda: grade(inprocess, "judge"),
             "fork": lambda: grade(fork, "fork"),
         }
         for function in runs.values():  # warm: imports, caches, the first forked child
@@ -129,21 +109,22 @@ def main() -> None:
     with KernelEngine() as kernel:
         kernel_times = [timed(lambda: grade(kernel)) for _ in range(args.kernel_runs)]
 
-    bare, bare_no_log, judge_time, fork_time = (
-        statistics.median(times[k]) for k in ("bare", "bare_no_log", "judge", "fork")
+    bare, bare_graded, judge_time, fork_time = (
+        statistics.median(times[k]) for k in ("bare", "bare_graded", "judge", "fork")
     )
     kernel_time = statistics.median(kernel_times)
     paired = statistics.median(f - b for f, b in zip(times["fork"], times["bare"], strict=True))
-    paired_no_log = statistics.median(
-        f - b for f, b in zip(times["fork"], times["bare_no_log"], strict=True)
+    paired_graded = statistics.median(
+        f - b for f, b in zip(times["fork"], times["bare_graded"], strict=True)
     )
     ms = 1000
     print(
-        f"submission: {SUBMISSION.relative_to(ROOT)} ({len(cells)} code cells), "
+        f"submission: {SUBMISSION.relative_to(ROOT)} ({len(cells)} code cells, "
+        f"{len(graded_cells)} run by grading), "
         f"assignment preliminaries-core; {args.runs} interleaved rounds"
     )
-    print(f"bare exec in a warm process : {bare * ms:8.1f} ms (median)")
-    print(f"  the same, otter log off   : {bare_no_log * ms:8.1f} ms (median)")
+    print(f"bare exec in a warm process : {bare * ms:8.1f} ms (median; every code cell)")
+    print(f"  only the graded cells     : {bare_graded * ms:8.1f} ms (median)")
     print(f"fork engine ({isolation:5}), graded: {fork_time * ms:8.1f} ms (median)")
     print(
         f"kernel engine, graded       : {kernel_time * ms:8.1f} ms (median of {args.kernel_runs})"
@@ -154,12 +135,12 @@ def main() -> None:
         f"median of per-round differences {paired * ms:.1f} ms"
     )
     print(
-        f"fork overhead, like for like: {(fork_time - bare_no_log) * ms:8.1f} ms  (over bare with "
-        f"otter's log off too); median of per-round differences {paired_no_log * ms:.1f} ms"
+        f"fork overhead, like for like: {(fork_time - bare_graded) * ms:8.1f} ms  (over bare "
+        f"with the graded cells only); median of per-round differences {paired_graded * ms:.1f} ms"
     )
     print(
-        f"  of which the checks alone : {(judge_time - bare_no_log) * ms:8.1f} ms  "
-        "(no sandbox - bare, otter log off in both)"
+        f"  of which the checks alone : {(judge_time - bare_graded) * ms:8.1f} ms  "
+        "(no sandbox - bare with the graded cells)"
     )
     print(
         f"  of which the sandbox      : {(fork_time - judge_time) * ms:8.1f} ms  (fork - no sandbox)"

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from .assign import write_assignment
 from .bank.verify import validate_bank
+from .execute import CELL_PROBLEMS
 from .grade import grade_submission, plan_devices, summary_lines, validate_result
 from .sandbox.base import Limits
 from .sandbox.forkengine import ForkEngine
@@ -103,7 +104,7 @@ def run_demo(args: argparse.Namespace, console: Console) -> int:
                 submission, bank, DEMO_ASSIGNMENT, engine, Limits(), plan_devices("auto")
             )
             validate_result(result)
-            errors = sum(1 for c in result["cells"] if c["status"] != "ok")
+            errors = sum(1 for c in result["cells"] if c["status"] in CELL_PROBLEMS)
             table.add_row(
                 path.stem,
                 f"{result['score']:g}/{result['max_score']:g}",

@@ -6,15 +6,34 @@ other cells can still be graded. When a check's call later times out or crashes 
 same cells are replayed in a fresh child before the next check. Replays are charged to a budget
 as long as the notebook's own time limit: a submission that keeps killing its own process (a
 timer that exits, say) then fails the remaining checks instead of being replayed without end.
+
+Cells that only call `grader.check("<question>")` are not run (status "skipped"): they show
+the student the public checks' results, and grading runs those same public checks in the judge.
+Running them cost ~25 ms of a submission's ~30 ms of cells (otter's doctest machinery, 14 times
+in preliminaries-core) and could change what is graded only through student functions that
+keep state between calls. A check cell with anything else in it runs like any other cell.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from .sandbox.base import CellOutcome, Engine, Limits, SandboxCrashed, Session
+
+# The statuses of a cell that did not run cleanly (what reports list as problems); the others
+# are "ok" and "skipped".
+CELL_PROBLEMS = ("error", "timeout", "crashed")
+
+_PUBLIC_CHECK_CALL = re.compile(r"""\s*grader\.check\(\s*(["'])[\w.-]+\1\s*\)\s*;?\s*""")
+SKIPPED = CellOutcome("skipped")
+
+
+def is_public_check_call(source: str) -> bool:
+    """The cell is exactly one `grader.check("name")` call, as the student templates have it."""
+    return _PUBLIC_CHECK_CALL.fullmatch(source) is not None
 
 
 class LostSession(Session):
@@ -67,7 +86,9 @@ class NotebookRun:
 
     def __init__(self, engine: Engine, cells: list[tuple[int, str]], limits: Limits) -> None:
         self.engine = engine
-        self.cells = cells
+        self.all_cells = cells
+        self.skipped = {index for index, source in cells if is_public_check_call(source)}
+        self.cells = [(index, source) for index, source in cells if index not in self.skipped]
         self.limits = limits
         self.removed: dict[int, CellOutcome] = {}  # cells that hung or crashed
         self.records: list[CellRecord] = []
@@ -92,7 +113,10 @@ class NotebookRun:
                 self.restarts += 1
                 continue
             records = []
-            for index, _ in self.cells:
+            for index, _ in self.all_cells:
+                if index in self.skipped:
+                    records.append(CellRecord(index, SKIPPED))
+                    continue
                 outcome = ran.get(index) or self.removed.get(index)
                 if outcome is None:  # the notebook's time limit came first
                     outcome = self.removed[index] = CellOutcome("timeout", dict(NOT_RUN_IN_TIME))

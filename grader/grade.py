@@ -16,7 +16,7 @@ import jsonschema
 from . import __version__
 from .bank.loader import schema
 from .bank.model import Bank
-from .execute import NotebookRun
+from .execute import CELL_PROBLEMS, NotebookRun
 from .judge.grading import grade_questions
 from .judge.runner import RunOptions
 from .judge.student import Student
@@ -165,7 +165,7 @@ def summary_lines(result: dict[str, Any], bank: Bank) -> list[str]:
             message = check["message"].strip().splitlines()
             first = message[0] if message else ""
             lines.append(f"    ✗ {check['name']} [{check['status']}] {first}")
-    bad_cells = [c for c in result["cells"] if c["status"] != "ok"]
+    bad_cells = [c for c in result["cells"] if c["status"] in CELL_PROBLEMS]
     for cell in bad_cells:
         error = cell["error"] or {}
         lines.append(

@@ -17,9 +17,37 @@ CORE = "preliminaries-core"
 def test_solution_scores_max_score(grade):
     result = grade(SOLUTION)
     assert result["score"] == result["max_score"] > 0
-    assert all(c["status"] == "ok" for c in result["cells"])
+    statuses = [c["status"] for c in result["cells"]]
+    # The 14 `grader.check(...)` cells are not run (the judge runs their public checks).
+    assert statuses.count("skipped") == 14 and statuses.count("ok") == len(statuses) - 14
     assert result["engine"] == "fork"
     assert result["devices"]["graded_on"] == ["cpu"]
+
+
+def test_only_bare_public_check_calls_are_skipped(grade, tmp_path):
+    path = write_notebook(
+        tmp_path / "checks.ipynb",
+        [
+            "import torch\ncalls = []",
+            'grader.check("grid")',  # the template's cell: `grader` is undefined here, not run
+            "  grader.check('grid') ;\n",
+            # A check cell the student wrote code into runs like any other cell.
+            'def make_grid(rows, cols):\n    calls.append(1)\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\ngrader.check("grid")',
+            'grader.check("grid")\ncalls.append(2)',
+            "grader.check(make_grid(1, 1))",
+        ],
+    )
+    result = grade(path)
+    statuses = {c["index"]: c["status"] for c in result["cells"]}
+    assert statuses == {0: "ok", 1: "skipped", 2: "skipped", 3: "error", 4: "error", 5: "error"}
+    errors = {c["index"]: c["error"] for c in result["cells"] if c["status"] == "error"}
+    assert all(e["type"] == "NameError" and "grader" in e["message"] for e in errors.values())
+    assert all(c["error"] is None and c["seconds"] == 0 for c in result["cells"][1:3])
+    # The public checks of the question were run all the same, by the judge.
+    grid = next(q for q in result["questions"] if q["id"] == "grid")
+    public = [c for c in grid["checks"] if c["visibility"] == "visible"]
+    assert public and all(c["status"] == "passed" for c in public)
+    assert grid["score"] == grid["max_score"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..execute import CELL_PROBLEMS
 from .model import Bank, Question
 
 FAILED_STATUSES = ("failed", "error", "timeout")
@@ -163,7 +164,7 @@ def _sums(result: dict[str, Any]) -> dict[str, Any]:
 def _cell_problem(result: dict[str, Any]) -> str:
     """The first cell that did not run cleanly, as one line ('' when all did)."""
     for cell in result["cells"]:
-        if cell["status"] != "ok":
+        if cell["status"] in CELL_PROBLEMS:
             error = cell["error"] or {}
             detail = f"{error.get('type', '')}: {error.get('message', '')}".strip(": ")
             return f"cell {cell['index']} {cell['status']}" + (

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..execute import CELL_PROBLEMS
+
 # Check status in the result JSON -> JUnit child element. "failed" is a wrong answer; "error"
 # and "timeout" mean the student's code could not be checked (raised, crashed, hung).
 _STATUS_ELEMENT = {"failed": "failure", "error": "error", "timeout": "error", "skipped": "skipped"}
-# Cells that did not run to the end. An exception in a cell is the student's to fix, like a
-# crash or a timeout, and later checks of that question usually fail because of it.
-_BAD_CELL_STATUSES = ("error", "timeout", "crashed")
+# Cells that did not run to the end (CELL_PROBLEMS) are reported as errors: an exception in a
+# cell is the student's to fix, like a crash or a timeout, and later checks of that question
+# usually fail because of it.
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def _suite_for(outcome: NotebookOutcome) -> ET.Element:
         ):
             ET.SubElement(properties, "property", name=name, value=str(value))
         for cell in result["cells"]:
-            if cell["status"] not in _BAD_CELL_STATUSES:
+            if cell["status"] not in CELL_PROBLEMS:
                 continue
             case = ET.SubElement(
                 suite,

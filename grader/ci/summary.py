@@ -15,6 +15,7 @@ import html
 import json
 from typing import Any
 
+from ..execute import CELL_PROBLEMS
 from .junit import NotebookOutcome
 
 
@@ -85,7 +86,7 @@ def markdown_summary(outcomes: list[NotebookOutcome], min_fraction: float | None
                 f"| {_md(question['id'])} | {format_points(question['score'])} / "
                 f"{format_points(question['max_score'])} | {shown or '✓'} |"
             )
-        bad_cells = [c for c in result["cells"] if c["status"] != "ok"]
+        bad_cells = [c for c in result["cells"] if c["status"] in CELL_PROBLEMS]
         if bad_cells:
             lines += ["", "Cells that did not finish:", ""]
             for cell in bad_cells:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..bank.model import Bank
+from ..execute import CELL_PROBLEMS
 from .render import environment, markdown_inline_to_html, markdown_to_html
 from .strings import feedback_strings
 
@@ -187,7 +188,7 @@ def build_feedback(
             message=(c.get("error") or {}).get("message", ""),
         )
         for c in result["cells"]
-        if c["status"] != "ok"
+        if c["status"] in CELL_PROBLEMS
     ]
     return Feedback(
         student=student,

@@ -29,7 +29,7 @@ class EngineUnavailable(SandboxError):
 
 @dataclass
 class CellOutcome:
-    status: str  # ok | error | timeout | crashed
+    status: str  # ok | error | timeout | crashed (| skipped: not run, see execute.py)
     error: dict[str, str] | None = None
     stdout: str = ""
     stderr: str = ""

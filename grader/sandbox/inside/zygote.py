@@ -322,9 +322,10 @@ def warm_up(shell, cells: tuple[str, ...] = ()) -> None:
 
     Each child also runs `CHILD_WARM_UP_CELLS` (unless the engine says not to), to take some
     copy-on-write page faults before its submission arrives. Measured side by side: the small
-    cell and call give 1-4 ms less latency for 2-3 ms more CPU, the otter check 3-4 ms more for
-    ~6 ms more CPU; worth it when one submission is graded, not in a busy batch. (The zygote's
-    other warm-up cells as well: 51 ms more CPU for under 1 ms less latency.)"""
+    cell and call give 1-4 ms less latency for 2-3 ms more CPU; worth it when one submission is
+    graded, not in a busy batch. (The zygote's other warm-up cells as well: 51 ms more CPU for
+    under 1 ms less latency. The otter check gave 3-4 ms for ~6 ms CPU while grading ran the
+    notebooks' `grader.check` cells; it no longer does, see execute.py.)"""
     from . import codec
     from .agent import Agent
 
@@ -367,8 +368,9 @@ finally:
     _shutil.rmtree(_dir, ignore_errors=True)
 _result
 """
-# What the chapter's notebooks do in nearly every cell: otter's public checks, a failing cell,
-# a displayed tensor, the pandas preprocessing section.
+# What the chapter's notebooks do in nearly every cell: a failing cell, a displayed tensor, the
+# pandas preprocessing section; and otter's public checks, which grading runs only for a check
+# cell the student changed.
 ZYGOTE_WARM_UP_CELLS = (
     WARM_UP_CELL,
     OTTER_CHECK_CELL,
@@ -380,7 +382,7 @@ print(_frame.iloc[:, 0:2])
 torch.tensor(_frame.to_numpy(dtype=float), dtype=torch.float32)
 """,
 )
-CHILD_WARM_UP_CELLS = (WARM_UP_CELL, OTTER_CHECK_CELL)
+CHILD_WARM_UP_CELLS = (WARM_UP_CELL,)
 
 
 def serve_child(handoff: socket.socket, shell, spin_s: float = 0.0) -> None:
