@@ -174,6 +174,7 @@ def test_zero_points_still_exits_0(tmp_path):
             "no cells",
         ),
         ("list.ipynb", b"[1, 2, 3]", "not a Jupyter notebook"),
+        ("cellstext.ipynb", json.dumps({"cells": "print(1)", "nbformat": 4}).encode(), "no cells"),
     ],
 )
 def test_unusable_files_exit_2_with_one_line(tmp_path, capsys, name, content, reason):
@@ -183,6 +184,27 @@ def test_unusable_files_exit_2_with_one_line(tmp_path, capsys, name, content, re
     err = capsys.readouterr().err.strip()
     assert reason in err
     assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_junk_among_the_cells_of_a_v4_notebook_is_passed_over(tmp_path, grade):
+    """The JSON of a v4 notebook is used as parsed (no nbformat validation): an entry that is
+    not a cell is passed over, a source that is not text runs as its str(), the rest is graded."""
+    answer = "import torch\ndef make_grid(rows, cols):\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\n"
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "cells": [
+            "not a cell",
+            {"cell_type": "code", "source": 42},
+            {"cell_type": "code", "source": answer.splitlines(keepends=True)},
+            {"cell_type": "markdown"},
+        ],
+    }
+    path = tmp_path / "junk.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    result = grade(path)
+    assert [(c["index"], c["status"]) for c in result["cells"]] == [(1, "ok"), (2, "ok")]
+    assert scores(result)["grid"] == 5
 
 
 def test_missing_file_exits_2(tmp_path, capsys):
