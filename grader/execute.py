@@ -11,7 +11,8 @@ Cells that only call `grader.check("<question>")` are not run (status "skipped")
 the student the public checks' results, and grading runs those same public checks in the judge.
 Running them cost ~25 ms of a submission's ~30 ms of cells (otter's doctest machinery, 14 times
 in preliminaries-core) and could change what is graded only through student functions that
-keep state between calls. A check cell with anything else in it runs like any other cell.
+keep state between calls, or a `grader` the student replaced with their own object. A check
+cell with anything else in it runs like any other cell.
 """
 
 from __future__ import annotations
