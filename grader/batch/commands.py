@@ -101,7 +101,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         limits=asdict(limits_from_args(args)),
     )
     progress = Progress(
-        TextColumn("[bold]grading[/bold]"),
+        TextColumn("[bold]{task.description}[/bold]"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
@@ -114,7 +114,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         transient=False,
     )
     counts = {"graded": 0, "error": 0, "skipped": 0, "refused": 0}
-    task_id = progress.add_task("batch", total=None, rate="", counts="")
+    # Until the first answer the workers are starting (each imports torch and warms a sandbox:
+    # seconds), which the bar says rather than sitting at 0 without a word.
+    starting = "connecting to Dask" if args.cluster else f"starting {args.workers} worker(s)"
+    task_id = progress.add_task(starting, total=None, rate="", counts="")
 
     def on_found(total: int) -> None:
         progress.update(task_id, total=total)
@@ -129,6 +132,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         graded = counts["graded"] + counts["error"]
         if kind in ("graded", "error") and "first" not in clock:
             clock["first"] = now
+            progress.update(task_id, description="grading")
         rate = (
             (graded - 1) / (now - clock["first"])
             if graded > 1 and now > clock.get("first", now)
@@ -153,6 +157,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 on_found=on_found,
                 on_progress=on_progress,
             )
+            progress.update(task_id, description="done")
     except (SourceProblem, GradebookProblem) as exc:
         raise UsageProblem(str(exc)) from None
     except PoolProblem as exc:
