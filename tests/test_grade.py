@@ -12,6 +12,10 @@ from .conftest import ROOT
 from .nbutil import SOLUTION, hidden_score, scores, solution_with, write_notebook
 
 CORE = "preliminaries-core"
+MAKE_GRID = (  # a right answer to the first question
+    "def make_grid(rows, cols):\n"
+    "    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\n"
+)
 
 
 def test_solution_scores_max_score(grade):
@@ -28,12 +32,12 @@ def test_only_bare_public_check_calls_are_skipped(grade, tmp_path):
     path = write_notebook(
         tmp_path / "checks.ipynb",
         [
-            "import torch\ncalls = []",
+            "import torch",
             'grader.check("grid")',  # the template's cell: `grader` is undefined here, not run
             "  grader.check('grid') ;\n",
             # A check cell the student wrote code into runs like any other cell.
-            'def make_grid(rows, cols):\n    calls.append(1)\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\ngrader.check("grid")',
-            'grader.check("grid")\ncalls.append(2)',
+            MAKE_GRID + 'grader.check("grid")',
+            'grader.check("grid")\nx = 2',
             "grader.check(make_grid(1, 1))",
         ],
     )
@@ -79,7 +83,7 @@ def test_cell_errors_do_not_stop_later_cells(grade, tmp_path):
             ("md", "# title"),
             "import torch",
             "1 / 0",
-            "def make_grid(rows, cols):\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)",
+            MAKE_GRID,
             "import sys\nsys.exit(3)",
             "name = input('your name? ')",
             "undefined_name",
@@ -101,7 +105,7 @@ def test_hanging_and_crashing_cells_are_recorded_and_the_rest_graded(grade, tmp_
             "import torch",
             "while True:\n    pass",
             "import os\nos._exit(1)",
-            "def make_grid(rows, cols):\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)",
+            MAKE_GRID,
             "import ctypes\nctypes.string_at(0)",
             "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
         ],
@@ -189,7 +193,7 @@ def test_unusable_files_exit_2_with_one_line(tmp_path, capsys, name, content, re
 def test_junk_among_the_cells_of_a_v4_notebook_is_passed_over(tmp_path, grade):
     """The JSON of a v4 notebook is used as parsed (no nbformat validation): an entry that is
     not a cell is passed over, a source that is not text runs as its str(), the rest is graded."""
-    answer = "import torch\ndef make_grid(rows, cols):\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\n"
+    answer = "import torch\n" + MAKE_GRID
     notebook = {
         "nbformat": 4,
         "nbformat_minor": 5,
