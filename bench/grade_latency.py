@@ -8,9 +8,9 @@
 - fork:   `grader grade`'s warm fork engine (zygote + bubblewrap when available), full grading;
 - kernel: the nbclient kernel engine, full grading;
 - judge only: the same full grading with no sandbox at all (cells and checks in this process),
-          to show how much of the fork engine's time is the
-          checks themselves; and, from the results' timings, how long the cells (with the
-          child's start) and the checks took in each.
+          to show how much of the fork engine's time is the checks themselves; and, from the
+          results' timings, how long the cells (with the child's start) and the checks took in
+          each.
 
 The machine's speed drifts by 20 % over minutes (a shared VM), so bare, judge-only and fork
 are measured in interleaved rounds: each round runs each of them once, after a short pause

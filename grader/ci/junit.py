@@ -17,9 +17,6 @@ from ..execute import CELL_PROBLEMS
 # Check status in the result JSON -> JUnit child element. "failed" is a wrong answer; "error"
 # and "timeout" mean the student's code could not be checked (raised, crashed, hung).
 _STATUS_ELEMENT = {"failed": "failure", "error": "error", "timeout": "error", "skipped": "skipped"}
-# Cells that did not run to the end (CELL_PROBLEMS) are reported as errors: an exception in a
-# cell is the student's to fix, like a crash or a timeout, and later checks of that question
-# usually fail because of it.
 
 
 @dataclass(frozen=True)
@@ -82,6 +79,9 @@ def _suite_for(outcome: NotebookOutcome) -> ET.Element:
             ("engine", result["engine"]),
         ):
             ET.SubElement(properties, "property", name=name, value=str(value))
+        # Cells that did not run to the end are errors: an exception in a cell is the student's
+        # to fix, like a crash or a timeout, and later checks of that question usually fail
+        # because of it. (Skipped `grader.check` cells are not listed.)
         for cell in result["cells"]:
             if cell["status"] not in CELL_PROBLEMS:
                 continue

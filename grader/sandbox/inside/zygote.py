@@ -86,10 +86,11 @@ def skip_stat_of_installed_sources() -> None:
     """Make `linecache.checkcache()` stop re-reading the modification time of Python's and the
     installed packages' source files.
 
-    Each doctest (every otter check in a cell) runs it through its debugger's reset, and each
-    traceback's formatting once more; it stats every file in the cache, and tracebacks (an
-    expected `RuntimeError` in a public test) fill the cache with torch's sources: ~400 stats
-    per submission. Those files are mounted read-only in the sandbox, so their lines cannot
+    Each doctest (an otter check in a check cell the student edited; grading skips the bare
+    `grader.check` cells) runs it through its debugger's reset, and each traceback's formatting
+    once more; it stats every file in the cache, and tracebacks (an expected `RuntimeError` in a
+    public test) fill the cache with torch's sources: ~400 stats per submission when every
+    check cell ran. Those files are mounted read-only in the sandbox, so their lines cannot
     change; files a submission writes (in its scratch folder) are still checked as before.
     """
     installed = tuple(
@@ -110,12 +111,12 @@ def skip_stat_of_installed_sources() -> None:
 
 
 def skip_otter_client_log() -> None:
-    """Make otter's `Notebook.check` (a template's public-check cell) stop appending to its
-    client log `.OTTER_LOG`.
+    """Make otter's `Notebook.check` (run by a check cell the student edited; grading skips the
+    bare ones) stop appending to its client log `.OTTER_LOG`.
 
     That log is for a student's own Jupyter: otter dill-pickles every check's results into it,
     a third of what the public-check cells cost (7-12 ms of a child's CPU per submission of
-    ~15 checks, measured side by side).
+    ~15 checks, measured side by side when grading ran them all).
     In the sandbox it lands in a scratch folder that is wiped unread, and no score depends on
     it: the judge runs the public checks itself. What a check prints and returns is unchanged.
     """
