@@ -21,7 +21,7 @@ def test_catalogue_lists_every_question_with_its_points(bank):
         row = next(line for line in text.splitlines() if line.startswith(f"| [`{question.id}`]"))
         assert question.title["en"] in row and question.title["zh"] in row
         assert f"| {question.points:g}" in row
-        assert question.mutants[0].mistake.split()[0] in row
+        assert question.mutants[0].mistake["en"].split()[0] in row
 
 
 def test_check_flags_a_stale_catalogue_and_regenerating_fixes_it(bank_copy, capsys):

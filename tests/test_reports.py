@@ -115,7 +115,7 @@ def _bank_private_texts(bank) -> list[str]:
     texts = []
     for question in bank.assignment_questions(CORE):
         public = question.prompt["en"] + question.prompt["zh"] + question.starter
-        texts += [m.mistake for m in question.mutants] + list(question.catches)
+        texts += [m.mistake["en"] for m in question.mutants] + list(question.catches)
         tree = ast.parse(question.checks_path.read_text(encoding="utf-8"))
         texts += [
             ast.get_docstring(node)

@@ -62,7 +62,7 @@ def _is_device_question(question: Question) -> bool:
 
 
 def _catches(question: Question) -> str:
-    items = list(question.catches) + [m.mistake for m in question.mutants]
+    items = list(question.catches) + [m.mistake["en"] for m in question.mutants]
     seen: list[str] = []
     for item in items:
         if _cell(item) not in seen:

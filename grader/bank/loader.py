@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .model import Assignment, Bank, DefinedName, Mutant, PublicCheck, Question
+from .model import Alternate, Assignment, Bank, DefinedName, Mutant, PublicCheck, Question
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -249,6 +249,10 @@ def _load_question(
     if len(set(mutant_names)) != len(mutant_names):
         problems.append(BankProblem(rel, "mutants", "two mutants share a name"))
         ok = False
+    alternate_names = [a["name"] for a in data.get("alternates", [])]
+    if len(set(alternate_names)) != len(alternate_names):
+        problems.append(BankProblem(rel, "alternates", "two alternates share a name"))
+        ok = False
     checks = file.parent / "checks.py"
     # A public bank (a student repository's copy) holds no hidden checks and no references.
     if not checks.exists() and not public:
@@ -275,7 +279,8 @@ def _load_question(
         public_checks=[
             PublicCheck(c["name"], float(c["points"]), c["doctest"]) for c in data["public_checks"]
         ],
-        mutants=[Mutant(m["name"], m["mistake"], m["code"]) for m in data["mutants"]],
+        mutants=[_mutant(m) for m in data["mutants"]],
+        alternates=[Alternate(a["name"], a["code"]) for a in data.get("alternates", [])],
         directory=file.parent,
         solution_path=solution,
         catches=list(data.get("catches", [])),
@@ -283,6 +288,17 @@ def _load_question(
         tags=list(data.get("tags", [])),
         source=data.get("source", "bank"),
         otter=data.get("otter"),
+    )
+
+
+def _mutant(data: dict[str, Any]) -> Mutant:
+    mistake = data["mistake"]
+    return Mutant(
+        name=data["name"],
+        mistake=dict(mistake) if isinstance(mistake, dict) else {"en": mistake},
+        code=data["code"],
+        credit=float(data.get("credit", 0.0)),
+        hint=data.get("hint"),
     )
 
 

@@ -25,8 +25,20 @@ class PublicCheck:
 
 @dataclass(frozen=True)
 class Mutant:
+    """A known-wrong answer: the mistake it encodes, and the most credit it may earn."""
+
     name: str
-    mistake: str
+    mistake: dict[str, str]  # always "en"; "zh" where the bank has it
+    code: str
+    credit: float = 0.0  # a fraction of the question's points
+    hint: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """Another correct answer, written the way students write it: it must earn full marks."""
+
+    name: str
     code: str
 
 
@@ -46,6 +58,7 @@ class Question:
     directory: Path
     solution_path: Path
     catches: list[str] = field(default_factory=list)
+    alternates: list[Alternate] = field(default_factory=list)
     hint: dict[str, str] | None = None
     tags: list[str] = field(default_factory=list)
     source: str = "bank"  # "otter": imported by `grader import otter`, no reference or mutants
@@ -72,6 +85,7 @@ class Question:
             "title": dict(self.title),
             "defines": [d.name for d in self.defines],
             "mutants": len(self.mutants),
+            "alternates": len(self.alternates),
         }
 
 
