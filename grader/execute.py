@@ -18,6 +18,7 @@ cell with anything else in it runs like any other cell.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -38,15 +39,18 @@ def is_public_check_call(source: str) -> bool:
 
 
 class LostSession(Session):
-    """Stands in for a child that was replayed too often: every request fails at once."""
+    """Stands in for a child that may not be replayed: every request fails at once."""
 
     alive = False
 
+    def __init__(self, message: str) -> None:
+        self.message = message
+
     def run_cell(self, source: str, timeout: float) -> CellOutcome:
-        return CellOutcome("crashed", {"type": "Crashed", "message": LOST_MESSAGE})
+        return CellOutcome("crashed", {"type": "Crashed", "message": self.message})
 
     def request(self, header: dict[str, Any], values: dict[str, Any], timeout: float) -> Any:
-        raise SandboxCrashed(LOST_MESSAGE)
+        raise SandboxCrashed(self.message)
 
     def close(self) -> None:
         pass
@@ -60,6 +64,13 @@ LOST_MESSAGE = (
     "the student's process kept ending during the checks and its restarts used up the "
     "notebook's time limit; the remaining checks were not run"
 )
+
+
+def expired_message(budget: float) -> str:
+    return (
+        f"the grading's total time limit ({budget:g} s) was reached: the sandbox was stopped "
+        "and the remaining cells and checks were not run"
+    )
 
 
 @dataclass
@@ -94,49 +105,91 @@ class NotebookRun:
         self.removed: dict[int, CellOutcome] = {}  # cells that hung or crashed
         self.records: list[CellRecord] = []
         self._session: Session | None = None
+        self._starting: Session | None = None  # the session a watchdog must abort
         self.restarts = 0
         self.replay_seconds = 0.0
+        self.expired = False  # the grading's watchdog fired (see expire())
+
+    def _start_session(self) -> Session:
+        session = self.engine.start_session(self.limits)
+        self._starting = session
+        if self.expired:  # the watchdog fired while the sandbox was starting
+            session.abort()
+        return session
+
+    def expire(self) -> None:
+        """The grading's watchdog (another thread): the whole time budget is spent. Abort the
+        session in use; from now on nothing is replayed, and what was not run is recorded so."""
+        self.expired = True
+        for session in (self._starting, self._session):
+            if session is not None:
+                session.abort()
 
     def execute(self) -> list[CellRecord]:
         deadline = time.monotonic() + self.limits.notebook_timeout
         while True:
-            session = self.engine.start_session(self.limits)
+            session = self._start_session()
             pending = [(index, source) for index, source in self.cells if index not in self.removed]
             outcomes = session.run_cells(
                 [source for _, source in pending], self.limits.cell_timeout, deadline
             )
             ran = dict(zip((index for index, _ in pending), outcomes, strict=False))
             last = outcomes[-1] if outcomes else None
+            if self.expired:
+                return self._expired_records(
+                    session, ran, pending[len(outcomes) - 1][0] if outcomes else None
+                )
             if last is not None and last.status in ("timeout", "crashed"):
                 # Rerun without that cell, so the answers in the other cells can be graded.
                 self.removed[pending[len(outcomes) - 1][0]] = last
                 session.close()
                 self.restarts += 1
                 continue
-            records = []
-            for index, _ in self.all_cells:
-                if index in self.skipped:
-                    records.append(CellRecord(index, SKIPPED))
-                    continue
-                outcome = ran.get(index) or self.removed.get(index)
-                if outcome is None:  # the notebook's time limit came first
-                    outcome = self.removed[index] = CellOutcome("timeout", dict(NOT_RUN_IN_TIME))
-                records.append(CellRecord(index, outcome))
             self._session = session
-            self.records = records
-            return records
+            return self._records(ran, NOT_RUN_IN_TIME)
+
+    def _records(self, ran: dict[int, CellOutcome], not_run: dict[str, str]) -> list[CellRecord]:
+        records = []
+        for index, _ in self.all_cells:
+            if index in self.skipped:
+                records.append(CellRecord(index, SKIPPED))
+                continue
+            outcome = ran.get(index) or self.removed.get(index)
+            if outcome is None:  # a time limit came first
+                outcome = self.removed[index] = CellOutcome("timeout", dict(not_run))
+            records.append(CellRecord(index, outcome))
+        self.records = records
+        return records
+
+    def _expired_records(
+        self, session: Session, ran: dict[int, CellOutcome], last_index: int | None
+    ) -> list[CellRecord]:
+        """The watchdog stopped the sandbox during the cells: the cell that was running is
+        recorded as stopped by it (not as the crash its abort looked like), and the checks
+        will find a lost session."""
+        message = expired_message(self.limits.grading_budget)
+        if last_index is not None and ran[last_index].status in ("timeout", "crashed"):
+            ran[last_index] = CellOutcome(
+                "timeout", {"type": "Timeout", "message": message}, seconds=ran[last_index].seconds
+            )
+        session.close()
+        self._session = LostSession(message)
+        return self._records(ran, {"type": "Timeout", "message": message})
 
     def session(self) -> Session:
         """The live session; replays the good cells in a fresh child if the last one was lost."""
+        if self.expired and not getattr(self._session, "alive", False):
+            self._session = LostSession(expired_message(self.limits.grading_budget))
+            return self._session
         if self._session is None or not getattr(self._session, "alive", True):
             remaining = self.limits.notebook_timeout - self.replay_seconds
             if remaining <= 0:
-                self._session = LostSession()
+                self._session = LostSession(LOST_MESSAGE)
                 return self._session
             self.restarts += 1
             started = time.monotonic()
             deadline = started + remaining
-            session = self.engine.start_session(self.limits)
+            session = self._start_session()
             sources = [source for index, source in self.cells if index not in self.removed]
             session.run_cells(sources, self.limits.cell_timeout, deadline)
             self.replay_seconds += time.monotonic() - started
@@ -152,3 +205,24 @@ class NotebookRun:
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+class Watchdog:
+    """Ends one grading that outlives its whole time budget (Limits.grading_budget).
+
+    Every wait in the sandbox has its own deadline; this is the net under all of them (a
+    library that blocks without one, a bug): when the budget is spent, `on_expiry` runs on the
+    watchdog's thread, and it must only signal (NotebookRun.expire aborts the session)."""
+
+    def __init__(self, seconds: float, on_expiry: Any) -> None:
+        self.seconds = seconds
+        self._timer = threading.Timer(seconds, on_expiry)
+        self._timer.daemon = True
+        self._timer.name = "grading-watchdog"
+
+    def __enter__(self) -> Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()

@@ -16,8 +16,8 @@ import jsonschema
 from . import __version__
 from .bank.loader import schema
 from .bank.model import Bank
-from .execute import CELL_PROBLEMS, NotebookRun
-from .judge.grading import grade_questions
+from .execute import CELL_PROBLEMS, CellRecord, NotebookRun, Watchdog, expired_message
+from .judge.grading import QuestionResult, grade_questions
 from .judge.runner import RunOptions
 from .judge.student import Student
 from .sandbox.base import Engine, Limits
@@ -75,25 +75,18 @@ def grade_submission(
     devices = devices or plan_devices("auto")
     started = time.perf_counter()
     run = NotebookRun(engine, submission.code_cells, limits)
+    watchdog = Watchdog(limits.grading_budget, run.expire)
     try:
-        records = run.execute()
-        executed = time.perf_counter()
-        student = Student(
-            run.session, limits.call_timeout, limits.max_message_bytes, on_session_lost=run.lost
-        )
-        options = RunOptions(
-            devices=devices.devices, skip_reason=devices.skip_reason, public_only=public_only
-        )
-        selected = (
-            [bank.questions[qid] for qid in question_ids]
-            if question_ids is not None
-            else bank.assignment_questions(assignment)
-        )
-        questions = grade_questions(selected, student, submission.sha256, options)
+        with watchdog:
+            records, questions, executed = _run_and_check(
+                run, submission, bank, assignment, limits, devices, public_only, question_ids
+            )
     finally:
         run.close()
     finished = time.perf_counter()
     notes = []
+    if run.expired:
+        notes.append(expired_message(limits.grading_budget))
     if submission.nbformat_converted_from is not None:
         notes.append(
             f"the notebook was converted from nbformat {submission.nbformat_converted_from} to 4"
@@ -128,6 +121,34 @@ def grade_submission(
         "notes": notes,
     }
     return result
+
+
+def _run_and_check(
+    run: NotebookRun,
+    submission: Submission,
+    bank: Bank,
+    assignment: str,
+    limits: Limits,
+    devices: DevicePlan,
+    public_only: bool,
+    question_ids: list[str] | None,
+) -> tuple[list[CellRecord], list[QuestionResult], float]:
+    """The cells in the sandbox, then the checks in the judge: (cell records, question
+    results, when the cells ended)."""
+    records = run.execute()
+    executed = time.perf_counter()
+    student = Student(
+        run.session, limits.call_timeout, limits.max_message_bytes, on_session_lost=run.lost
+    )
+    options = RunOptions(
+        devices=devices.devices, skip_reason=devices.skip_reason, public_only=public_only
+    )
+    selected = (
+        [bank.questions[qid] for qid in question_ids]
+        if question_ids is not None
+        else bank.assignment_questions(assignment)
+    )
+    return records, grade_questions(selected, student, submission.sha256, options), executed
 
 
 @functools.cache

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,10 +52,20 @@ class Limits:
     max_open_files: int = 256
     max_message_mb: int = 64
     output_chars: int = 4000
+    checks_timeout: float = 120.0  # all of one submission's checks together
+    watchdog_margin: float = 30.0
 
     @property
     def max_message_bytes(self) -> int:
         return self.max_message_mb * 1024 * 1024
+
+    @property
+    def grading_budget(self) -> float:
+        """The most one grading may take before its watchdog stops the sandbox: the cells,
+        the replays after crashes during the checks (charged to a budget as long as the
+        notebook's own limit, see execute.py), the checks, and a margin for starting and
+        killing sandboxes."""
+        return 2 * self.notebook_timeout + self.checks_timeout + self.watchdog_margin
 
 
 @dataclass
@@ -120,8 +132,31 @@ class Session(ABC):
     ) -> codec.Message:
         """Send one request; raises CallTimeout or SandboxCrashed."""
 
+    def abort(self) -> None:  # noqa: B027 - sessions with nothing to wait on need nothing
+        """Called from another thread (the grading's watchdog): make every wait of this session
+        end now. Must only signal (kill processes, shut sockets down), never block; the thread
+        that owns the session then sees it crash and cleans up."""
+
     @abstractmethod
     def close(self) -> None: ...
+
+
+def call_with_deadline(function: Callable[[], object], seconds: float) -> bool:
+    """Run `function` in a daemon thread; True if it finished within `seconds`. For library
+    calls that may wait without a time limit of their own (joining a thread, a socket's linger):
+    past the deadline the thread is left behind rather than the caller blocked. Exceptions in
+    `function` are swallowed: this is for best-effort clean-up."""
+
+    def run() -> None:
+        try:
+            function()
+        except Exception:
+            pass
+
+    thread = threading.Thread(target=run, name="grader-cleanup", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive()
 
 
 class Engine(ABC):

@@ -184,6 +184,14 @@ class ForkSession(Session):
             raise ValueError(f"check arguments cannot be sent: {exc}") from None
         return self._exchange(payload, timeout)
 
+    def abort(self) -> None:
+        """Any thread: shut the socket down, so a pending read ends at once (the owner then
+        kills the child through the zygote). The fd stays open until the owner closes it."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def kill(self) -> None:
         if self.alive:
             self.alive = False

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +37,7 @@ from .base import (
     Limits,
     SandboxCrashed,
     Session,
+    call_with_deadline,
 )
 from .forkengine import recv_frame_before
 from .inside import codec, wire
@@ -50,6 +52,8 @@ from .isolation import (
 )
 
 KERNEL_START_TIMEOUT = 60
+KILL_WAIT_S = 5.0  # for a SIGKILLed kernel to be reaped
+CLEANUP_TIMEOUT = 10.0  # for jupyter_client to close its channels and forget the kernel
 
 
 def _sandboxed_kernel_manager(workdir: str, uid: int, gpu: bool, scratch_mb: int):
@@ -134,7 +138,7 @@ class KernelSession(Session):
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            self.client.start_new_kernel_client()
+            self._start_client()
             self._confine()
         except Exception as exc:
             self._cleanup()
@@ -144,6 +148,18 @@ class KernelSession(Session):
         self.alive = True
         self.serving = False
         self.cell_count = 0
+
+    def _start_client(self) -> None:
+        """nbclient's `start_new_kernel_client`, without the heartbeat channel. That channel is
+        a thread that pings the kernel over a REQ socket; a kernel that garbles its sockets (a
+        submission writing to every file descriptor) leaves the ping blocked forever, and
+        `stop_channels` joins the thread without a time limit. Liveness comes from the process
+        instead (nbclient polls `km.is_alive()`)."""
+        kc = self.km.client()
+        kc.start_channels(hb=False)
+        self.client.kc = kc
+        run_sync(kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
+        kc.allow_stdin = False
 
     def _confine(self) -> None:
         """Before any student cell: the same rlimits as a fork-engine child (after importing
@@ -230,6 +246,7 @@ class KernelSession(Session):
             self._start_serving()
         payload = codec.encode_message(header, values, self.limits.max_message_bytes)
         try:
+            self.ours.settimeout(timeout)  # a kernel that stops reading must not block the send
             wire.send_frame(self.ours, payload)
             data = recv_frame_before(
                 self.ours, self.limits.max_message_bytes + 1024 * 1024, time.monotonic() + timeout
@@ -242,28 +259,65 @@ class KernelSession(Session):
             self.kill()
             raise SandboxCrashed(f"the kernel sent a broken reply ({exc})") from None
 
+    def abort(self) -> None:
+        """Any thread: end every wait on this kernel now, by killing its processes (nbclient
+        then finds the kernel dead) and shutting the call socket down (a pending read ends)."""
+        self._kill_processes()
+        try:
+            self.ours.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def kill(self) -> None:
         if self.alive:
             self.alive = False
             self._cleanup()
 
+    def _kernel_process(self) -> subprocess.Popen | None:
+        return getattr(getattr(self.km, "provisioner", None), "process", None)
+
+    def _kill_processes(self) -> None:
+        """SIGKILL the kernel's process group: bubblewrap, or the plain kernel and every process
+        it started (jupyter_client launches it in a session of its own)."""
+        process = self._kernel_process()
+        if process is None or process.returncode is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except OSError:
+            try:
+                process.kill()
+            except OSError:
+                pass
+
     def _cleanup(self) -> None:
+        """Kill first, then let the libraries tidy up, each step with a time limit: closing
+        channels or shutting a kernel down must never wait on a kernel that does not answer."""
+        self._kill_processes()
+        process = self._kernel_process()
+        if process is not None:
+            try:
+                process.wait(timeout=KILL_WAIT_S)
+            except subprocess.TimeoutExpired:
+                pass
         try:
             self.ours.close()
         except OSError:
             pass
-        try:
+
+        def tidy() -> None:
             if self.client.kc is not None:
                 self.client.kc.stop_channels()
             if self.km.has_kernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:
-            pass
+
+        call_with_deadline(tidy, CLEANUP_TIMEOUT)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def close(self) -> None:
         if self.alive and self.serving:
             try:
+                self.ours.settimeout(1.0)
                 wire.send_frame(self.ours, codec.encode_message({"op": "bye"}, {}))
             except OSError:
                 pass

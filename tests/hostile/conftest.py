@@ -143,12 +143,27 @@ def idle_process_count(fork_engine, grade) -> int:
     return int(statistics.mode(counts))
 
 
-@pytest.fixture
-def attack(bank, fork_engine, idle_process_count, tmp_path):
+@pytest.fixture(scope="session")
+def kernel_engine():
+    from grader.sandbox.kernelengine import KernelEngine
+
+    engine = KernelEngine()
+    yield engine
+    engine.close()
+
+
+# Every attack runs against both engines: the fork engine's zygote children, and a real Jupyter
+# kernel (seconds per submission, so those cases are slow).
+@pytest.fixture(params=["fork", pytest.param("kernel", marks=pytest.mark.slow)])
+def attack(request, bank, fork_engine, tmp_path):
     marker = "d2lh" + secrets.token_hex(4)  # fits a process name (15 characters)
     site = [Path(p) for p in __import__("site").getsitepackages()]
     dirs = [Path("/tmp"), ROOT, ROOT / "tests" / "hostile", Path.home(), Path("/"), *site]
-    the_attack = Attack(marker, bank, fork_engine, idle_process_count, dirs)
+    if request.param == "fork":
+        engine, idle = fork_engine, request.getfixturevalue("idle_process_count")
+    else:  # a kernel engine runs nothing between submissions
+        engine, idle = request.getfixturevalue("kernel_engine"), 0
+    the_attack = Attack(marker, bank, engine, idle, dirs)
     yield the_attack
     # Whatever happened, do not let this attack poison the next test or the machine.
     host.kill_all(host.marked_processes(marker))

@@ -86,6 +86,9 @@ def engine_processes(engine) -> list[Proc]:
         pids |= descendants(process.pid, table)
     plan = getattr(engine, "plan", None)
     uids = {getattr(plan, "uid", None), *getattr(plan, "child_uids", ())} - {None}
+    lease = getattr(engine, "uid_lease", None)  # the kernel engine's kernels run as these
+    if plan is None and lease is not None:
+        uids |= set(lease.uids)
     pids |= {p.pid for p in table.values() if p.uid in uids}
     return [table[p] for p in sorted(pids) if p in table and table[p].state != "Z"]
 
