@@ -11,18 +11,12 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import Any
 
-import nbformat
 from rich.console import Console
 from rich.table import Table
 
-from .assign import write_assignment
-from .bank.verify import validate_bank
-from .execute import CELL_PROBLEMS
-from .grade import grade_submission, plan_devices, summary_lines, validate_result
-from .sandbox.base import Limits
-from .sandbox.forkengine import ForkEngine
-from .submission import NotebookProblem, load_submission
+from .commandline import console
 
 DEMO_ASSIGNMENT = "preliminaries-core"
 
@@ -41,6 +35,8 @@ def make_grid(rows, cols):
 
 
 def write_samples(bank, folder: Path) -> list[Path]:
+    import nbformat
+
     solution = bank.solutions_dir / f"{DEMO_ASSIGNMENT}.ipynb"
     template = bank.root.parent / "student_templates" / f"{DEMO_ASSIGNMENT}.zh.ipynb"
     samples = {"alice-full-marks": solution, "bob-untouched-template": template}
@@ -79,6 +75,12 @@ def write_samples(bank, folder: Path) -> list[Path]:
 
 
 def run_demo(args: argparse.Namespace, console: Console) -> int:
+    from .assign import write_assignment
+    from .authoring.verify import validate_bank
+    from .execute import CELL_PROBLEMS
+    from .grade import Grader, summary_lines
+    from .submission import NotebookProblem, load_submission
+
     bank, problems = validate_bank()
     if problems:
         for problem in problems:
@@ -93,17 +95,14 @@ def run_demo(args: argparse.Namespace, console: Console) -> int:
     for column in ("submission", "score", "cells with errors", "time", "isolation"):
         table.add_column(column)
     report = None
-    with tempfile.TemporaryDirectory() as tmp, ForkEngine() as engine:
+    with tempfile.TemporaryDirectory() as tmp, Grader(bank, DEMO_ASSIGNMENT) as grader:
         for path in write_samples(bank, Path(tmp)):
             try:
                 submission = load_submission(path)
             except NotebookProblem as exc:
                 table.add_row(path.stem, "not graded", str(exc).split(": ", 1)[-1], "", "")
                 continue
-            result = grade_submission(
-                submission, bank, DEMO_ASSIGNMENT, engine, Limits(), plan_devices("auto")
-            )
-            validate_result(result)
+            result = grader.grade(submission)
             errors = sum(1 for c in result["cells"] if c["status"] in CELL_PROBLEMS)
             table.add_row(
                 path.stem,
@@ -121,3 +120,12 @@ def run_demo(args: argparse.Namespace, console: Console) -> int:
         for line in summary_lines(report, bank):
             console.print(line, markup=False)
     return 0
+
+
+def register(subparsers: Any) -> None:
+    demo = subparsers.add_parser(
+        "demo",
+        help="the main job on built-in sample data",
+        description="Validate the bank, build the templates, and print the catalogue.",
+    )
+    demo.set_defaults(handler=lambda args: run_demo(args, console))

@@ -9,6 +9,7 @@ what it reports is only printed, never used to grade.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -18,6 +19,8 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from .commandline import console
 
 PROBE_CELL = r"""
 import json as _json, os as _os, socket as _socket
@@ -252,3 +255,19 @@ def run_doctor(as_json: bool, console: Console) -> int:
     if not cuda_ok:
         console.print("CUDA FAILS IN THE SANDBOX: --device cuda grading would not work here")
     return 0 if full and cuda_ok else 1
+
+
+def register(subparsers: Any) -> None:
+    doctor = subparsers.add_parser(
+        "doctor",
+        help="show what isolation this machine gives the sandbox",
+        description=(
+            "Check bubblewrap, root, setpriv and CUDA, then run a probe cell in a real sandbox "
+            "child: its uid, network, environment, whether it sees the project, the bank or home "
+            "folders, whether it can signal the zygote. Exit 0 with full isolation, 1 otherwise.\n"
+            "Example: grader doctor --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    doctor.add_argument("--json", action="store_true", help="print a JSON report")
+    doctor.set_defaults(handler=lambda args: run_doctor(args.json, console))

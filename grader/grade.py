@@ -1,5 +1,11 @@
-"""Grade one submission: run its cells in the sandbox, run the checks in the judge, build the
-result. Everything that decides a score happens here, in the grader's process."""
+"""Grade submissions: the `Grader` (bank, assignment, engine, limits, devices), the one way
+anything grades, and `grade_submission`, which it runs for each notebook: the cells in the
+sandbox, the checks in the judge, the result. Everything that decides a score happens here, in
+the grader's process.
+
+    with Grader(bank, "preliminaries-core") as grader:   # opens the engine
+        result = grader.grade(load_submission(path))      # a validated result dict
+"""
 
 from __future__ import annotations
 
@@ -20,12 +26,29 @@ from .execute import CELL_PROBLEMS, CellRecord, NotebookRun, Watchdog, expired_m
 from .judge.grading import QuestionResult, grade_questions
 from .judge.runner import RunOptions
 from .judge.student import Student
-from .sandbox.base import Engine, Limits
+from .sandbox.base import Engine, Isolation, Limits
 from .submission import Submission
 
 
-class DeviceUnavailable(Exception):
+class GraderSetupError(Exception):
+    """The grader cannot start as asked (bad input, not a failure of the grader): the commands
+    print it as one line and exit 2."""
+
+
+class DeviceUnavailable(GraderSetupError):
     """--device cuda on a machine without CUDA."""
+
+
+class UnknownAssignment(GraderSetupError):
+    """The bank has no assignment of that name."""
+
+
+class EngineCannotStart(GraderSetupError):
+    """The engine cannot run here."""
+
+
+class StrictIsolation(EngineCannotStart):
+    """--strict-isolation, and the sandbox here is weaker than full isolation."""
 
 
 @dataclass
@@ -201,3 +224,164 @@ def write_result(result: dict[str, Any], path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def require_assignment(bank: Bank, name: str) -> None:
+    if name not in bank.assignments:
+        raise UnknownAssignment(
+            f"unknown assignment {name!r}; known: {', '.join(sorted(bank.assignments))}"
+        )
+
+
+def _cuda_device_files() -> bool:
+    """A guess that needs no torch import: is there an NVIDIA driver on this machine?"""
+    return Path("/dev/nvidiactl").exists()
+
+
+class Grader:
+    """Grades notebooks of one assignment: the CLI, `grader ci`, the bank's selftest, batch
+    workers and every later front end build one of these; nothing else opens engines or
+    validates results.
+
+    `engine` is an engine name (the Grader opens it, and closes it in `close()`) or an open
+    `Engine` shared with others (left open). The engine's sandbox is launched first, so that it
+    imports torch while this process loads the bank and plans the devices. Setup problems raise
+    `GraderSetupError`; a broken bank raises `BankError`.
+    """
+
+    def __init__(
+        self,
+        bank: Bank | None,
+        assignment: str | None,
+        *,
+        engine: str | Engine = "fork",
+        isolation: str = "auto",
+        strict_isolation: bool = False,
+        device: str = "auto",
+        limits: Limits | None = None,
+        batch: bool = False,
+        bank_root: Path | None = None,
+    ) -> None:
+        self.assignment = assignment
+        self.limits = limits or Limits()
+        self.isolation_wanted = isolation
+        self.strict_isolation = strict_isolation
+        self.batch = batch
+        self.owns_engine = isinstance(engine, str)
+        self.engine_name = engine if isinstance(engine, str) else engine.name
+        self.engine: Engine | None = None if isinstance(engine, str) else engine
+        try:
+            if self.owns_engine:
+                self._launch_engine(gpu=device != "cpu" and _cuda_device_files())
+            if bank is None:
+                from .bank.loader import load_bank_or_raise
+
+                bank = load_bank_or_raise(bank_root)
+            if assignment is not None:
+                require_assignment(bank, assignment)
+            self.bank = bank
+            self.devices = plan_devices(device)
+            self._open_engine()
+        except BaseException:
+            self.close()
+            raise
+
+    def _launch_engine(self, gpu: bool) -> None:
+        from .sandbox import make_engine
+        from .sandbox.base import EngineUnavailable
+
+        try:
+            self.engine = make_engine(
+                self.engine_name, isolation=self.isolation_wanted, gpu=gpu, batch=self.batch
+            )
+            self.engine.launch()
+        except (EngineUnavailable, RuntimeError) as exc:
+            raise EngineCannotStart(
+                f"the {self.engine_name} engine cannot start here: {exc}"
+            ) from None
+
+    def _open_engine(self) -> None:
+        """The engine, ready, for the planned devices, with the isolation asked for."""
+        from .sandbox.base import EngineUnavailable
+
+        gpu = "cuda" in self.devices.devices
+        if self.owns_engine and self.engine is not None and getattr(self.engine, "gpu", gpu) != gpu:
+            self.engine.close()  # launched for the wrong devices: /dev/nvidia* without CUDA
+            self.engine = None
+        if self.engine is None:
+            self._launch_engine(gpu)
+        assert self.engine is not None
+        try:
+            isolation = self.engine.isolation()  # waits for it: fail before the first grade
+        except (EngineUnavailable, RuntimeError) as exc:
+            raise EngineCannotStart(
+                f"the {self.engine_name} engine cannot start here: {exc}"
+            ) from None
+        if self.strict_isolation and not isolation.full:
+            raise StrictIsolation(
+                "--strict-isolation: the sandbox lacks " + "; ".join(isolation.missing)
+            )
+
+    def grade(
+        self,
+        submission: Submission,
+        *,
+        public_only: bool = False,
+        question_ids: list[str] | None = None,
+        assignment: str | None = None,
+    ) -> dict[str, Any]:
+        """The validated result of one submission. A failure of the grader itself raises; the
+        engine, which it may have left wedged, is then replaced before the next submission.
+
+        `assignment` grades against another assignment of the bank than the Grader's (the
+        bank's selftest grades every assignment with one engine); with `question_ids`, only
+        those questions are graded and `assignment` is just the name the result records."""
+        assignment = assignment or self.assignment
+        if assignment is None:
+            raise ValueError("this Grader has no assignment: name one")
+        try:
+            if self.engine is None:
+                self._open_engine()
+            assert self.engine is not None
+            result = grade_submission(
+                submission,
+                self.bank,
+                assignment,
+                self.engine,
+                self.limits,
+                self.devices,
+                public_only=public_only,
+                question_ids=question_ids,
+            )
+            validate_result(result)
+        except GraderSetupError:
+            raise
+        except Exception:
+            if self.owns_engine:
+                self._close_engine()
+            raise
+        return result
+
+    def isolation(self) -> Isolation:
+        """What the sandbox really has (recorded in every result)."""
+        if self.engine is None:
+            self._open_engine()
+        assert self.engine is not None
+        return self.engine.isolation()
+
+    def _close_engine(self) -> None:
+        engine, self.engine = self.engine, None
+        if engine is not None and self.owns_engine:
+            try:
+                engine.close()
+            except Exception:
+                pass
+
+    def close(self) -> None:
+        self._close_engine()
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

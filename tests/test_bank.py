@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from grader.authoring.inprocess import run_code_in_process
+from grader.authoring.verify import validate_bank
 from grader.bank.loader import load_bank
-from grader.bank.verify import run_code_in_process, validate_bank
 from grader.cli import main
 from grader.judge.grading import declared_points
 

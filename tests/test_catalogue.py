@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from grader.bank.catalogue import catalogue_path, render_catalogue
+from grader.authoring.catalogue import catalogue_path, render_catalogue
 from grader.cli import main
 
 
@@ -48,3 +48,16 @@ def test_each_section_assignment_holds_its_whole_topic_easiest_first(bank):
         assert [q.id for q in questions] == [q.id for q in expected], (
             f"bank/assignments/{topic}.yaml must list every {topic} question, easiest first"
         )
+
+
+def test_catalogue_shows_alternates_and_each_mutants_credit(bank):
+    text = render_catalogue(bank)
+    assert "| alternates | the hidden checks catch |" in text
+    for question in bank.questions.values():
+        if question.source != "bank":
+            continue
+        row = next(line for line in text.splitlines() if line.startswith(f"| [`{question.id}`]"))
+        assert f"| {len(question.alternates)} |" in row
+        assert row.count("(credit ") == len(question.mutants)
+        for mutant in question.mutants:
+            assert f"(credit {mutant.credit:g})" in row

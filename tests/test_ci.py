@@ -70,7 +70,7 @@ def crashing_solution(path: Path) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_junit_summary_points_and_classroom_result(bank, tmp_path, monkeypatch, capsys):
+def test_junit_summary_points_and_classroom_result(bank, core_max, tmp_path, monkeypatch, capsys):
     work = tmp_path / "repo"
     (work / ".ipynb_checkpoints").mkdir(parents=True)
     crash_index = crashing_solution(work / "alice.ipynb")
@@ -89,7 +89,7 @@ def test_junit_summary_points_and_classroom_result(bank, tmp_path, monkeypatch, 
 
     assert code == 2, err  # the broken notebook is unusable input; the others are still graded
     assert "broken.ipynb: not a notebook" in err
-    full = 68.5
+    full = core_max
     assert f"Points {full:g}/{2 * full:g}" in out.splitlines()
 
     # JUnit, read back by an independent parser: a suite per notebook, checkpoints skipped.
@@ -207,20 +207,15 @@ def test_a_grader_failure_is_recorded_and_exits_1(tmp_path, monkeypatch, capsys)
     """The grader breaking on one notebook (not the student's fault) is reported as such, the
     other notebooks are still graded, and the exit code is 1, not 2."""
     import grader.ci.commands as commands
-    import grader.grade
 
-    class NoEngine:
+    class BrokenGrader:
+        def grade(self, submission, **kwargs):
+            raise RuntimeError("simulated grader bug")
+
         def close(self):
             pass
 
-    def grade(submission, *args, **kwargs):
-        if submission.path.name == "broken-grader.ipynb":
-            raise RuntimeError("simulated grader bug")
-        return real(submission, *args, **kwargs)
-
-    real = grader.grade.grade_submission
-    monkeypatch.setattr(commands, "open_engine", lambda args, gpu: NoEngine())
-    monkeypatch.setattr(grader.grade, "grade_submission", grade)
+    monkeypatch.setattr(commands, "grader_from_args", lambda args, bank, name: BrokenGrader())
     shutil.copy(SOLUTION, tmp_path / "broken-grader.ipynb")
     junit = tmp_path / "junit.xml"
     code, out, err, summary, _ = run_ci(
@@ -549,7 +544,7 @@ def _submissions(folder: Path) -> None:
     shutil.copy(TEMPLATE, folder / "bob.ipynb")
 
 
-def test_course_workflow_commands_run(tmp_path):
+def test_course_workflow_commands_run(tmp_path, core_max):
     course = tmp_path / "course"
     _submissions(course / "submissions")
     # A broken submission is recorded by the batch; it must not stop the exports.
@@ -562,7 +557,7 @@ def test_course_workflow_commands_run(tmp_path):
     with open(course / "exports" / "grades.csv", newline="", encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     assert {"alice", "bob"} <= set(rows)
-    assert float(rows["alice"]["total"]) == 68.5 and float(rows["bob"]["total"]) == 0
+    assert float(rows["alice"]["total"]) == core_max and float(rows["bob"]["total"]) == 0
     gradescope = sorted((course / "exports" / "gradescope").rglob("results.json"))
     assert sorted(path.parent.name for path in gradescope) == ["alice", "bob", "carol"]
     assert json.loads((course / "exports" / "gradebook.json").read_text("utf-8"))

@@ -228,16 +228,16 @@ def test_the_zygote_warm_up_cells_run_cleanly(tmp_path):
     """They run once per engine and their outcome is not looked at: one broken by an upgrade
     (of otter, say) would only make every child slower, silently."""
     script = """
-from inside import codec, zygote
+from inside import codec, shell, warmup
 from inside.agent import Agent
-zygote._preload({"preload": ["IPython", "pandas", "otter"]})
+warmup.preload({"preload": ["IPython", "pandas", "otter"]})
 import torch
-zygote.WARM_UP_ARG = torch.arange(4.0)
-agent = Agent(shell=zygote._make_shell())
+warmup.WARM_UP_ARG = torch.arange(4.0)
+agent = Agent(shell=shell.make_shell())
 import os
 before = sorted(os.listdir(sys.argv[2]))
 statuses = []
-for source in zygote.ZYGOTE_WARM_UP_CELLS:
+for source in warmup.ZYGOTE_WARM_UP_CELLS:
     reply = codec.decode_message(agent.handle(codec.encode_message({"op": "run_cell", "source": source}, {})))
     statuses.append([reply.header["status"], reply.header["stdout"]])
 print(json.dumps([statuses, before == sorted(os.listdir(sys.argv[2]))]))
@@ -261,12 +261,12 @@ for name in ("backward", "grad"):
         calls.append(1)
         return _real(*args, **kwargs)
     setattr(torch.autograd, name, counting)
-from inside import zygote
-zygote._preload({"gpu": True})
-zygote.WARM_UP_ARG = torch.arange(4.0)
-zygote.warm_up(zygote._make_shell(), zygote.ZYGOTE_WARM_UP_CELLS)
+from inside import shell, warmup
+warmup.preload({"gpu": True})
+warmup.WARM_UP_ARG = torch.arange(4.0)
+warmup.warm_up(shell.make_shell(), warmup.ZYGOTE_WARM_UP_CELLS)
 on_gpu = len(calls)
-zygote._preload({"gpu": False})
+warmup.preload({"gpu": False})
 print(json.dumps([on_gpu, len(calls) - on_gpu]))
 """
     autograd_calls, _, _ = _run_inside_code(script, tmp_path)
@@ -385,13 +385,13 @@ def test_the_sandbox_shell_skips_ipython_transforms_only_where_they_change_nothi
 import json, sys
 sys.path.insert(0, sys.argv[1])
 from IPython.core.interactiveshell import InteractiveShell
-from inside import zygote
-shell = zygote._make_shell()
+from inside.shell import make_shell, plain_python_cell
+shell = make_shell()
 cells = json.load(open(sys.argv[2]))
 taken, differ = 0, []
 for cell in cells:
     ours, theirs = shell.transform_cell(cell), InteractiveShell.transform_cell(shell, cell)
-    taken += zygote.plain_python_cell(cell) is not None
+    taken += plain_python_cell(cell) is not None
     if ours != theirs:
         differ.append([cell, ours, theirs])
 print(json.dumps([len(cells), taken, differ]))

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
-from grader.bank.verify import validate_bank
+from grader.authoring.verify import validate_bank
 from grader.cli import main
 from grader.grade import grade_submission, plan_devices, validate_result
 from grader.interop.otter_export import export_otter

@@ -8,31 +8,23 @@ import json
 import pytest
 import yaml
 
-import grader.cli
+import grader.commandline
+from grader.authoring.selftest import run_selftest
 from grader.bank.loader import load_bank
-from grader.bank.selftest import run_selftest
 from grader.cli import main
-from grader.grade import plan_devices
-from grader.sandbox.base import Limits
-
-
-class _Borrowed:
-    """The session's warm fork engine, lent to the CLI: its close() leaves it running."""
-
-    def __init__(self, engine):
-        self._engine = engine
-
-    def __getattr__(self, name):
-        return getattr(self._engine, name)
-
-    def close(self):
-        pass
+from grader.grade import Grader
 
 
 @pytest.fixture
 def warm_cli(monkeypatch, fork_engine):
-    """The CLI with the session's fork engine instead of a new one (saves its start-up)."""
-    monkeypatch.setattr(grader.cli, "open_engine", lambda args, gpu: _Borrowed(fork_engine))
+    """The CLI with the session's fork engine instead of a new one (saves its start-up): a
+    Grader given an open engine leaves it open."""
+    from grader.grade import Grader
+
+    def grader_from_args(args, bank, assignment):
+        return Grader(bank, assignment, engine=fork_engine, device=args.device)
+
+    monkeypatch.setattr(grader.commandline, "grader_from_args", grader_from_args)
 
 
 def test_selftest_json_on_two_questions(capsys, warm_cli):
@@ -101,7 +93,8 @@ def test_assignment_notebooks_missing_templates_are_named(bank_copy, fork_engine
     # bank_copy holds bank/ and solutions/ but no student_templates/.
     bank, problems = load_bank(bank_copy)
     assert problems == []
-    report = run_selftest(bank, fork_engine, Limits(), plan_devices("cpu"), [], ["calculus"])
+    with Grader(bank, None, engine=fork_engine, device="cpu") as grader:
+        report = run_selftest(bank, grader, [], ["calculus"])
     outcome = {r.variant: r for r in report.results}
     assert outcome["solution-notebook"].ok
     assert outcome["solution-notebook"].score == outcome["solution-notebook"].max_score > 0
@@ -115,3 +108,49 @@ def test_assignment_notebooks_missing_templates_are_named(bank_copy, fork_engine
 def test_unknown_question_exits_2(capsys):
     assert main(["bank", "selftest", "--question", "no-such-question"]) == 2
     assert "unknown question 'no-such-question'" in capsys.readouterr().err
+
+
+def test_alternates_credit_and_leaks_in_the_report(tmp_path, capsys, warm_cli):
+    from tests.test_validity import SHAPES_LEAKY_CHECKS, edit_question, make_tiny_bank
+
+    bank = make_tiny_bank(tmp_path)
+
+    def break_it(data):
+        data["alternates"].append(
+            {"name": "times-float", "code": "def double(x):\n    return x * 2.0\n"}
+        )
+        data["mutants"][1]["credit"] = 0.5
+
+    edit_question(bank, "tiny-double", break_it)
+    (bank / "ndarray/tiny-shapes/checks.py").write_text(SHAPES_LEAKY_CHECKS, encoding="utf-8")
+    argv = ["--bank", str(bank), "bank", "selftest", "--question", "tiny-double", "tiny-shapes"]
+    assert main([*argv, "--json"]) == 1
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["alternates"] == {"full_marks": 2, "total": 3}
+    mutants = report["mutants"]
+    assert (mutants["caught"], mutants["within_credit"], mutants["total"]) == (4, 3, 4)
+    assert mutants["mean_credit"] == pytest.approx(0.5 / 4)
+    assert mutants["mean_score_fraction"] == pytest.approx(2 / 3 / 4, abs=1e-6)
+    assert report["leaks"]["count"] >= 2
+    assert {leak["question"] for leak in report["leaks"]["details"]} == {"tiny-shapes"}
+    failures = {(f["id"], f["variant"]): f["problem"] for f in report["failures"]}
+    assert set(failures) == {
+        ("tiny-double", "alternate:times-float"),
+        ("tiny-double", "mutant:always-float"),
+    }
+    assert "2/3 instead of full marks" in failures[("tiny-double", "alternate:times-float")]
+    assert (
+        "earns 2/3 (67%), more than its credit 0.5 (50%)"
+        in (failures[("tiny-double", "mutant:always-float")])
+    )
+    by_variant = {r["variant"]: r for r in report["results"] if r["id"] == "tiny-double"}
+    assert by_variant["alternate:x-plus-x"]["ok"] and by_variant["alternate:torch-mul"]["ok"]
+    assert by_variant["mutant:always-float"]["caught"] is True
+    assert by_variant["mutant:always-float"]["credit"] == 0.5
+
+    assert main(argv) == 1  # the table counts alternates at full marks, mutants within credit
+    captured = capsys.readouterr()
+    row = next(line for line in captured.out.splitlines() if "ndarray" in line)
+    assert "2/3" in row and "3/4" in row
+    assert "leak(s)" in captured.err

@@ -55,7 +55,7 @@ def default_bank_dir() -> Path:
     return DEFAULT_ROOT / "bank"
 
 
-def _rel(path: Path, root: Path) -> str:
+def relative_path(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root.parent))
     except ValueError:
@@ -71,7 +71,7 @@ def _read_yaml(path: Path, root: Path, problems: list[BankProblem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        problems.append(BankProblem(_rel(path, root), "", "is not UTF-8 text"))
+        problems.append(BankProblem(relative_path(path, root), "", "is not UTF-8 text"))
         return None
     try:
         return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
@@ -80,7 +80,9 @@ def _read_yaml(path: Path, root: Path, problems: list[BankProblem]) -> Any:
         where = f"line {mark.line + 1}" if mark else ""
         problems.append(
             BankProblem(
-                _rel(path, root), where, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
+                relative_path(path, root),
+                where,
+                f"is not valid YAML ({getattr(exc, 'problem', exc)})",
             )
         )
         return None
@@ -113,12 +115,14 @@ def load_bank(
     topics_file = root / "topics.yaml"
     if not topics_file.exists():
         problems.append(
-            BankProblem(_rel(topics_file, root), "", "is missing: list the topics there")
+            BankProblem(relative_path(topics_file, root), "", "is missing: list the topics there")
         )
     else:
         data = _read_yaml(topics_file, root, problems)
         found = (
-            _schema_problems(data, "topics", _rel(topics_file, root)) if data is not None else []
+            _schema_problems(data, "topics", relative_path(topics_file, root))
+            if data is not None
+            else []
         )
         problems += found
         if data is not None and not found:
@@ -133,9 +137,9 @@ def load_bank(
         if question.id in questions:
             problems.append(
                 BankProblem(
-                    _rel(file, root),
+                    relative_path(file, root),
                     "id",
-                    f"duplicate id {question.id!r}, also used by {_rel(questions[question.id].question_file, root)}",
+                    f"duplicate id {question.id!r}, also used by {relative_path(questions[question.id].question_file, root)}",
                 )
             )
             continue
@@ -150,7 +154,7 @@ def load_bank(
             if other != question.id:
                 problems.append(
                     BankProblem(
-                        _rel(question.question_file, root),
+                        relative_path(question.question_file, root),
                         f"defines.{index}",
                         f"the name {defined.name!r} is also defined by question {other!r}; names must be unique across the bank",
                     )
@@ -161,14 +165,14 @@ def load_bank(
         data = _read_yaml(file, root, problems)
         if data is None:
             continue
-        found = _schema_problems(data, "assignment", _rel(file, root))
+        found = _schema_problems(data, "assignment", relative_path(file, root))
         problems += found
         if found:
             continue
         if data["name"] != file.stem:
             problems.append(
                 BankProblem(
-                    _rel(file, root),
+                    relative_path(file, root),
                     "name",
                     f"is {data['name']!r} but the file is named {file.name}",
                 )
@@ -177,7 +181,9 @@ def load_bank(
             if qid not in questions:
                 problems.append(
                     BankProblem(
-                        _rel(file, root), f"questions.{index}", f"unknown question id {qid!r}"
+                        relative_path(file, root),
+                        f"questions.{index}",
+                        f"unknown question id {qid!r}",
                     )
                 )
         assignments[data["name"]] = Assignment(
@@ -203,7 +209,7 @@ def _load_question(
     problems: list[BankProblem],
     public: bool = False,
 ) -> Question | None:
-    rel = _rel(file, root)
+    rel = relative_path(file, root)
     data = _read_yaml(file, root, problems)
     if data is None:
         if not problems or problems[-1].file != rel:
@@ -256,7 +262,9 @@ def _load_question(
     checks = file.parent / "checks.py"
     # A public bank (a student repository's copy) holds no hidden checks and no references.
     if not checks.exists() and not public:
-        problems.append(BankProblem(_rel(checks, root), "", "is missing: hidden checks live there"))
+        problems.append(
+            BankProblem(relative_path(checks, root), "", "is missing: hidden checks live there")
+        )
         ok = False
     solution = solutions_dir / f"{data['id']}.py"
     if not solution.exists() and not imported and not public:

@@ -27,7 +27,7 @@ Examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..cli import add_limit_arguments
+    from ..commandline import add_limit_arguments
 
     parser = subparsers.add_parser(
         "batch",
@@ -64,15 +64,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
-    from ..cli import (
+    from ..commandline import (
         EXIT_FAILED,
         EXIT_OK,
         UsageProblem,
-        _load_bank,
         console,
         devices_from_args,
         err_console,
         limits_from_args,
+        load_bank_or_exit,
         require_assignments,
     )
     from ..gradebook.store import Gradebook, GradebookProblem
@@ -87,7 +87,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise UsageProblem(
             f"--cluster {args.cluster!r}: give 'local' or a scheduler address such as tcp://HOST:8786"
         )
-    bank = _load_bank(args)
+    bank = load_bank_or_exit(args)
     require_assignments(bank, args.assignment)
     if args.device == "cuda":  # refuse before any worker starts when there is no CUDA here
         devices_from_args(args)  # (only then: it imports torch, ~2 s the workers would wait)

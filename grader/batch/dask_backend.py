@@ -16,7 +16,7 @@ from typing import Any
 from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .grading import GradeConfig, StrictIsolation, WorkerGrader, outcome_error
+from .grading import GradeConfig, WorkerGrader, outcome_error
 from .pool import PoolProblem, Task
 
 _GRADERS: dict[str, WorkerGrader] = {}
@@ -52,6 +52,8 @@ def run_on_dask(
     tasks: Iterator[Task],
     on_outcome: Callable[[Task, dict[str, Any]], None],
 ) -> None:
+    from ..grade import StrictIsolation  # here: the batch parent imports torch only if it must
+
     cluster = None
     if address == "local":
         cluster = LocalCluster(

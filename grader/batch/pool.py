@@ -44,7 +44,8 @@ class Task:
 
 def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
     """Body of a worker process: announce readiness, then grade until the pipe closes."""
-    from .grading import StrictIsolation, WorkerGrader
+    from ..grade import StrictIsolation
+    from .grading import WorkerGrader
 
     try:
         grader = WorkerGrader(GradeConfig(**config))

@@ -13,18 +13,17 @@ import argparse
 import os
 from pathlib import Path
 
-from ..cli import (
+from ..commandline import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
     UsageProblem,
-    _load_bank,
     add_limit_arguments,
     console,
     devices_from_args,
     err_console,
-    limits_from_args,
-    open_engine,
+    grader_from_args,
+    load_bank_or_exit,
     require_assignments,
 )
 from .junit import NotebookOutcome, write_junit
@@ -93,11 +92,11 @@ def _append(path_text: str | None, text: str, what: str) -> None:
 
 
 def cmd_ci(args: argparse.Namespace) -> int:
-    from ..grade import grade_submission, summary_lines, validate_result
+    from ..grade import summary_lines
     from ..submission import NotebookProblem, load_submission
 
     min_fraction = parse_min_score(args.min_score) if args.min_score is not None else None
-    bank = _load_bank(args)
+    bank = load_bank_or_exit(args)
     require_assignments(bank, args.assignment)
     if is_public_bank(bank) and not args.public_only:
         raise UsageProblem(
@@ -105,7 +104,7 @@ def cmd_ci(args: argparse.Namespace) -> int:
             "all checks in the course repository"
         )
     notebooks = find_notebooks(args.paths or ["."])
-    devices = devices_from_args(args)
+    devices_from_args(args)  # exit 2 before anything else when --device cuda has no CUDA
 
     # Load every notebook first: unusable ones are reported without starting a sandbox.
     loaded = []
@@ -117,9 +116,7 @@ def cmd_ci(args: argparse.Namespace) -> int:
 
     outcomes: list[NotebookOutcome] = []
     grader_failed = False
-    engine = (
-        open_engine(args, gpu="cuda" in devices.devices) if any(s for _, s, _ in loaded) else None
-    )
+    grader = grader_from_args(args, bank, args.assignment) if any(s for _, s, _ in loaded) else None
     try:
         for path, submission, problem in loaded:
             if submission is None:
@@ -127,16 +124,8 @@ def cmd_ci(args: argparse.Namespace) -> int:
                 outcomes.append(NotebookOutcome(str(path), None, problem))
                 continue
             try:
-                result = grade_submission(
-                    submission,
-                    bank,
-                    args.assignment,
-                    engine,
-                    limits_from_args(args),
-                    devices,
-                    public_only=args.public_only,
-                )
-                validate_result(result)
+                assert grader is not None
+                result = grader.grade(submission, public_only=args.public_only)
             except Exception as exc:  # the grader's own failure: record it, go on
                 grader_failed = True
                 message = f"{path}: the grader failed: {type(exc).__name__}: {exc}"
@@ -148,8 +137,8 @@ def cmd_ci(args: argparse.Namespace) -> int:
             for line in summary_lines(result, bank):
                 console.print(line, markup=False)
     finally:
-        if engine is not None:
-            engine.close()
+        if grader is not None:
+            grader.close()
 
     if args.junit:
         write_junit(outcomes, Path(args.junit))
@@ -252,7 +241,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_public_bank(args: argparse.Namespace) -> int:
-    bank = _load_bank(args)
+    bank = load_bank_or_exit(args)
     if is_public_bank(bank):
         raise UsageProblem(f"{bank.root} is itself a public bank; export from the course's bank")
     require_assignments(bank, *args.assignment)

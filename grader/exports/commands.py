@@ -87,7 +87,7 @@ def _no_format(parser: argparse.ArgumentParser) -> int:
 
 
 def _open(db: str):
-    from ..cli import UsageProblem
+    from ..commandline import UsageProblem
     from ..gradebook.store import Gradebook, GradebookProblem
 
     path = Path(db)
@@ -100,7 +100,7 @@ def _open(db: str):
 
 
 def _check_assignment(book, assignment: str | None) -> None:
-    from ..cli import UsageProblem
+    from ..commandline import UsageProblem
 
     known = book.assignments()
     if assignment is not None and assignment not in known:
@@ -110,7 +110,7 @@ def _check_assignment(book, assignment: str | None) -> None:
 
 
 def cmd_export_csv(args: argparse.Namespace) -> int:
-    from ..cli import UsageProblem, console
+    from ..commandline import UsageProblem, console
     from .csvfile import write_csv
 
     with _open(args.db) as book:
@@ -129,7 +129,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
 
 
 def cmd_export_gradescope(args: argparse.Namespace) -> int:
-    from ..cli import console
+    from ..commandline import console
     from .gradescope import write_gradescope
 
     with _open(args.db) as book:
@@ -144,7 +144,7 @@ def cmd_export_gradescope(args: argparse.Namespace) -> int:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
-    from ..cli import console
+    from ..commandline import console
     from .jsonfile import write_json
 
     with _open(args.db) as book:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import EXIT_OK, UsageProblem, console, require_assignments
+from ..commandline import EXIT_OK, UsageProblem, console, require_assignments
 
 
 def _bank_root(args: argparse.Namespace) -> Path:

@@ -5,10 +5,11 @@ Check files import their helpers from here:
     from grader.judge import points, check_tensor, check_equal, CheckFailed
 """
 
-from ..sandbox.inside.codec import Opaque, remote_info
+from ..sandbox.inside.codec import JudgeFunction, Opaque, remote_info
 from .api import fixture, points
 from .feedback import (
     CheckFailed,
+    check_answer,
     check_choice,
     check_close,
     check_equal,
@@ -20,22 +21,32 @@ from .feedback import (
     describe_type,
     device_of,
 )
-from .student import CallOutcome, NameMissing, RaisedError, Student, StudentRaised
+from .student import (
+    CallOutcome,
+    NameMissing,
+    RaisedError,
+    Student,
+    StudentRaised,
+    check_used_autograd,
+)
 
 __all__ = [
     "CallOutcome",
     "CheckFailed",
+    "JudgeFunction",
     "NameMissing",
     "Opaque",
     "RaisedError",
     "Student",
     "StudentRaised",
+    "check_answer",
     "check_choice",
     "check_close",
     "check_equal",
     "check_is_tensor",
     "check_tensor",
     "check_unchanged",
+    "check_used_autograd",
     "check_untouched",
     "check_values",
     "describe_type",

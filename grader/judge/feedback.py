@@ -2,12 +2,15 @@
 
 In the spirit of PrairieLearn's `Feedback.check_numpy_array_allclose`: a message may name the
 shape, dtype or device that was expected (those are in the prompt anyway) but never the hidden
-expected values. Every helper raises `CheckFailed`, an AssertionError, so a plain `assert` and a
+expected values. For the answers of `value`, `choice` and `predict` questions, where a length, a
+type or None-ness is part of the answer, `check_answer` and `check_choice` say even less: at most
+which item is wrong. Every helper raises `CheckFailed`, an AssertionError, so a plain `assert` and a
 helper read the same in a check.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import torch
@@ -111,7 +114,10 @@ def check_values(
 
 
 def check_equal(actual: Any, expected: Any, what: str = "the result") -> None:
-    """Plain Python values (tuples, numbers, strings, None): type first, then value."""
+    """Plain Python values (tuples, numbers, strings, None): type first, then value.
+
+    For what a *function* returns: its messages name the expected type and number of items. A
+    `value` or `predict` answer, where those are part of the answer, uses `check_answer`."""
     if type(actual) is not type(expected) and not (
         isinstance(actual, (int, float))
         and isinstance(expected, (int, float))
@@ -129,6 +135,90 @@ def check_equal(actual: Any, expected: Any, what: str = "the result") -> None:
         raise CheckFailed(f"{what} has {len(actual)} items, but {len(expected)} were expected.")
     if actual != expected:
         raise CheckFailed(f"{what} is not correct.")
+
+
+def check_answer(
+    actual: Any,
+    expected: Any,
+    what: str = "the answer",
+    *,
+    labels: Sequence[str] | None = None,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+) -> None:
+    """A `value` or `predict` answer: says at most *which item* is wrong, nothing about the
+    expected answer.
+
+    `expected` is a value (a number, string, bool, None, torch.dtype, shape) or a tuple/list of
+    them, nested as deep as needed. A tuple or list answer may be given as either (a shape also as
+    a torch.Size, numbers also as a tensor); numbers compare with tolerances, strings ignore
+    surrounding spaces. The messages never state the expected length, count, type or None-ness
+    of an item, nor its value: "item 3 of ANSWER is not right", or "ANSWER is not right" when the
+    number of items differs. `labels` names the items ("ABCD": "item C of ANSWER ...").
+    """
+    if isinstance(expected, (tuple, list)):
+        items = _as_items(actual)
+        if items is None:
+            raise CheckFailed(
+                f"{what} should be a tuple or a list, but it is {describe_type(actual)}."
+            )
+        if len(items) != len(expected):
+            raise CheckFailed(f"{what} is not right.")
+        wrong = [
+            labels[i] if labels is not None and i < len(labels) else str(i + 1)
+            for i, (a, e) in enumerate(zip(items, expected, strict=True))
+            if not _same_answer(a, e, rtol, atol)
+        ]
+        if len(wrong) == 1:
+            raise CheckFailed(f"item {wrong[0]} of {what} is not right.")
+        if wrong:
+            listed = ", ".join(wrong[:-1]) + f" and {wrong[-1]}"
+            raise CheckFailed(f"items {listed} of {what} are not right.")
+        return
+    if not _same_answer(actual, expected, rtol, atol):
+        raise CheckFailed(f"{what} is not right.")
+
+
+def _as_items(value: Any) -> list[Any] | None:
+    """The items of a tuple, list, torch.Size or tensor answer (None for anything else)."""
+    if type(value) is torch.Tensor:
+        return value.tolist() if value.dim() > 0 else None
+    if isinstance(value, (tuple, list)):
+        return list(value)
+    return None
+
+
+def _same_answer(actual: Any, expected: Any, rtol: float, atol: float) -> bool:
+    if expected is None:
+        return actual is None
+    if isinstance(expected, bool):
+        return type(actual) is bool and actual == expected
+    if isinstance(expected, (int, float)):
+        if type(actual) is torch.Tensor and actual.numel() == 1:
+            actual = actual.item()
+        if type(actual) not in (int, float):
+            return False
+        return abs(actual - expected) <= atol + rtol * abs(expected)
+    if isinstance(expected, str):
+        return type(actual) is str and actual.strip() == expected.strip()
+    if isinstance(expected, (tuple, list)):
+        items = _as_items(actual)
+        return (
+            items is not None
+            and len(items) == len(expected)
+            and all(_same_answer(a, e, rtol, atol) for a, e in zip(items, expected, strict=True))
+        )
+    if type(expected) is torch.Tensor:
+        return (
+            type(actual) is torch.Tensor
+            and actual.shape == expected.shape
+            and bool(
+                torch.isclose(
+                    actual.detach().cpu().double(), expected.cpu().double(), rtol=rtol, atol=atol
+                ).all()
+            )
+        )
+    return type(actual) is type(expected) and actual == expected
 
 
 def check_close(

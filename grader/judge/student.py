@@ -9,6 +9,12 @@ Checks never see the student's objects, only plain data decoded from the sandbox
         assert call.returned_argument(0)
         value = student.value("SUM_SHAPES")         # a variable
 
+A function may be an argument: a `JudgeFunction` (grader/judge/functions.py), or a plain `def`
+function of the check or doctest, travels as its source and is compiled in the sandbox; nothing
+executable ever comes back. `call.autograd_runs` says how many backward passes ran during the
+call, and `check_used_autograd(call, what)` fails a hand-derived answer where a question asks for
+autograd.
+
 The same interface works over any `Session` (in-process for the bank's own tests, a forked
 child or a Jupyter kernel for real submissions); checks do not know which.
 """
@@ -24,6 +30,8 @@ import torch
 from ..sandbox.base import CallTimeout, SandboxCrashed, Session
 from ..sandbox.inside import codec
 from ..sandbox.inside.agent import tensor_paths
+from .feedback import CheckFailed
+from .functions import functions_as_source
 
 
 class StudentCodeProblem(Exception):
@@ -78,6 +86,12 @@ class CallOutcome:
     kwargs_after: dict
     inputs_after: dict[str, Any] = field(default_factory=dict)  # "args[0]" -> tensor now
     seconds: float = 0.0
+    # How many times the autograd engine ran during the call, as the sandbox counted them:
+    # backward passes (backward(), autograd.grad, torch.func.grad/vjp/jacrev...) and
+    # forward-mode dual tensors (torch.func.jvp/jacfwd). Plain ints the student's process could
+    # fake on purpose; see check_used_autograd.
+    autograd_runs: int = 0
+    forward_ad_runs: int = 0
 
     def unwrap(self) -> Any:
         if self.raised is not None:
@@ -98,6 +112,36 @@ class CallOutcome:
         return self.inputs_after[_path(index)]
 
 
+def check_used_autograd(
+    call: CallOutcome,
+    what: str,
+    *,
+    at_least: int = 1,
+    forward_mode: bool = False,
+    why: str = "",
+) -> None:
+    """Fail unless autograd ran during `call`: at least `at_least` backward passes (with
+    `forward_mode`, forward-mode dual tensors count too). Call it *after* checking the values:
+    it is how a question that asks for autograd gives a hand-derived (or finite-difference)
+    answer no points. `why` may say what the passes are for ("one per chunk")."""
+    runs = call.autograd_runs + (call.forward_ad_runs if forward_mode else 0)
+    if runs >= at_least:
+        return
+    if runs == 0:
+        raise CheckFailed(
+            f"`{what}` returned the right values but did not compute them with autograd (no "
+            f"{'autograd pass' if forward_mode else 'backward pass'} ran during the call): this "
+            "question asks for autograd, so a formula derived by hand or a numerical "
+            "approximation earns no points here. Let autograd differentiate: `backward()`, "
+            "`torch.autograd.grad` or `torch.func`."
+        )
+    passes = "pass" if runs == 1 else "passes"
+    raise CheckFailed(
+        f"`{what}` returned the right values but ran {runs} backward {passes} during the call, "
+        f"and this question asks for at least {at_least}{' (' + why + ')' if why else ''}."
+    )
+
+
 def _write_back(args: tuple, kwargs: dict, outcome: CallOutcome) -> None:
     for path, tensor in tensor_paths(args, kwargs).values():
         after = outcome.inputs_after.get(path)
@@ -108,6 +152,10 @@ def _write_back(args: tuple, kwargs: dict, outcome: CallOutcome) -> None:
         ):
             with torch.no_grad():
                 tensor.copy_(after.detach().to(tensor.device))
+
+
+def _count(value: Any) -> int:
+    return value if type(value) is int and value >= 0 else 0
 
 
 def _path(index: int | str) -> str:
@@ -172,8 +220,11 @@ class Student:
         return message.values.get("value")
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        # Plain `def` functions of the check or doctest travel as their source (JudgeFunction).
+        sent_args = tuple(functions_as_source(a) for a in args)
+        sent_kwargs = {k: functions_as_source(v) for k, v in kwargs.items()}
         message = self._request(
-            {"op": "call", "name": name}, {"args": tuple(args), "kwargs": dict(kwargs)}
+            {"op": "call", "name": name}, {"args": sent_args, "kwargs": sent_kwargs}
         )
         header, values = message.header, message.values
         if header.get("missing"):
@@ -206,6 +257,8 @@ class Student:
             seconds=float(header["seconds"])
             if isinstance(header.get("seconds"), (int, float))
             else 0.0,
+            autograd_runs=_count(header.get("autograd_runs")),
+            forward_ad_runs=_count(header.get("forward_ad_runs")),
         )
 
     def function(self, name: str, sync_inputs: bool = False) -> Callable[..., Any]:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..cli import UsageProblem, _load_bank, console
+from ..commandline import UsageProblem, console, load_bank_or_exit
 
 EXAMPLE_FEEDBACK = "grader report feedback --db gradebook.sqlite --out feedback/ --lang zh"
 EXAMPLE_CLASS = "grader report class --db gradebook.sqlite --out class.html"
@@ -126,7 +126,7 @@ def safe_file_stem(student: str, taken: set[str]) -> str:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from .feedback import build_feedback, render_html, render_markdown
 
-    bank = _load_bank(args)
+    bank = load_bank_or_exit(args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageProblem(f"--out {out}: exists and is not a folder; give a folder path")
@@ -160,7 +160,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 def cmd_class(args: argparse.Namespace) -> int:
     from .classreport import class_report_html
 
-    bank = _load_bank(args)
+    bank = load_bank_or_exit(args)
     out = Path(args.out)
     if out.is_dir():
         raise UsageProblem(

@@ -35,6 +35,7 @@ from .base import (
     cell_outcome_from_reply,
 )
 from .cgroups import SandboxCgroup, cgroups_available, prefer_not_to_oom_kill
+from .framing import recv_frame_before
 from .inside import wire
 from .isolation import (
     LaunchPlan,
@@ -43,6 +44,7 @@ from .isolation import (
     plan_launch,
     without_address_space_cap,
 )
+from .limits import child_limits
 
 if TYPE_CHECKING:
     from .inside import codec
@@ -77,21 +79,6 @@ DEFAULT_PRELOAD = (
     "matplotlib.pyplot",
     "matplotlib_inline.backend_inline",
 )
-
-
-def recv_frame_before(sock: socket.socket, max_bytes: int, deadline: float) -> bytearray:
-    """One frame, or CallTimeout once `deadline` (time.monotonic) passes; SandboxCrashed when
-    the student's process closes the socket or sends an oversized frame."""
-    try:
-        return wire.recv_frame(sock, max_bytes, deadline)
-    except TimeoutError:
-        raise CallTimeout("time limit reached") from None
-    except wire.PeerClosed:
-        raise SandboxCrashed("the student's process ended unexpectedly") from None
-    except wire.FrameTooLarge as exc:
-        raise SandboxCrashed(f"the student's process sent too much: {exc}") from None
-    except OSError as exc:
-        raise SandboxCrashed(f"the connection to the student's process broke ({exc})") from None
 
 
 class ForkSession(Session):
@@ -421,7 +408,7 @@ class ForkEngine(Engine):
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 reply = self._control(
-                    {"op": "spawn", "limits": _limits_for_child(limits, self.gpu)},
+                    {"op": "spawn", "limits": child_limits(limits, self.gpu)},
                     [theirs.fileno()],
                 )
             except SandboxCrashed:
@@ -460,7 +447,7 @@ class ForkEngine(Engine):
             self._start_zygote()
         assert self.plan is not None
         isolation = self.plan.isolation
-        if self.gpu:  # no address-space cap with CUDA (_limits_for_child)
+        if self.gpu:  # no address-space cap with CUDA (limits.child_limits)
             isolation = without_address_space_cap(isolation, self.cgroup is not None)
         if self.cgroup is not None:
             limits = [*isolation.resource_limits, "memory of all processes", "task count"]
@@ -473,21 +460,6 @@ class ForkEngine(Engine):
         if self.uid_lease is not None:
             self.uid_lease.release()
             self.uid_lease = None
-
-
-def _limits_for_child(limits: Limits, gpu: bool = False) -> dict[str, Any]:
-    return {
-        "memory_mb": limits.memory_mb,
-        # CUDA reserves host address space of about twice the card's memory when it starts, so
-        # an address-space cap makes every CUDA call fail; on GPU runners the engine's control
-        # group caps the memory the submission really uses instead.
-        "cap_address_space": not gpu,
-        "max_processes": limits.max_processes,
-        "max_file_mb": limits.max_file_mb,
-        "max_open_files": limits.max_open_files,
-        "max_message_bytes": limits.max_message_bytes,
-        "cpu_seconds": int(limits.notebook_timeout) + 60,
-    }
 
 
 def _tasks_in(cgroup: SandboxCgroup) -> int:

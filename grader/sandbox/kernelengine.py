@@ -39,7 +39,7 @@ from .base import (
     Session,
     call_with_deadline,
 )
-from .forkengine import recv_frame_before
+from .framing import recv_frame_before
 from .inside import codec, wire
 from .isolation import (
     INSIDE_DIR,
@@ -50,6 +50,7 @@ from .isolation import (
     lease_kernel_uid,
     without_address_space_cap,
 )
+from .limits import child_limits
 
 KERNEL_START_TIMEOUT = 60
 KILL_WAIT_S = 5.0  # for a SIGKILLed kernel to be reaped
@@ -164,13 +165,11 @@ class KernelSession(Session):
     def _confine(self) -> None:
         """Before any student cell: the same rlimits as a fork-engine child (after importing
         torch, so that the address-space cap is what the submission may add on top of it)."""
-        from .forkengine import _limits_for_child
-
-        limits = _limits_for_child(self.limits, self.gpu)
+        limits = child_limits(self.limits, self.gpu)
         code = (
             "import importlib as _g_importlib\n"
             "_g_importlib.import_module('torch')\n"
-            "_g_importlib.import_module('inside.zygote')._set_limits("
+            "_g_importlib.import_module('inside.confinement').set_limits("
             f"{limits!r})\n"
             "del _g_importlib\n"
         )

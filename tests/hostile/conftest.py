@@ -29,6 +29,9 @@ os.environ[SECRET_NAME] = SECRET_VALUE
 
 # Small limits keep the suite fast; timeouts are the dominant cost.
 LIMITS = {"cell_timeout": 3.0, "call_timeout": 2.0, "memory_mb": 512, "notebook_timeout": 30.0}
+# A kernel runs the template's first cell (otter, ~1 s) cold, and its cells are slower on two busy
+# cores: an honest cell must not time out there.
+KERNEL_LIMITS = {**LIMITS, "cell_timeout": 15.0, "call_timeout": 5.0}
 # Seconds a grade may take beyond what its limits allow (a zygote restart under load included).
 SLACK = 10.0
 SOLUTION = ROOT / "solutions/preliminaries-core.ipynb"
@@ -68,6 +71,12 @@ class Attack:
     idle_count: int
     sentinel_dirs: list[Path] = field(default_factory=list)
 
+    @property
+    def slack(self) -> float:
+        """Seconds a grade may take beyond its limits: a kernel starts for every run (three,
+        when a crash or a timeout reruns the notebook), ~3 s each on two busy cores."""
+        return 3 * SLACK if self.engine.name == "kernel" else SLACK
+
     def grade(
         self,
         path: Path,
@@ -79,13 +88,15 @@ class Attack:
         from grader.sandbox.base import Limits
         from grader.submission import load_submission
 
+        engine = engine or self.engine
+        base = KERNEL_LIMITS if engine.name == "kernel" else LIMITS
         started = time.monotonic()
         result = grade_submission(
             load_submission(path),
             self.bank,
             ASSIGNMENT,
-            engine or self.engine,
-            Limits(**{**LIMITS, **limits}),
+            engine,
+            Limits(**{**base, **limits}),
             plan_devices("cpu"),
             question_ids=questions,
         )
@@ -128,7 +139,8 @@ class Attack:
         assert not files, f"the submission wrote outside its scratch: {files}"
         if still_grades and engine is not None:
             graded = self.grade(SOLUTION, questions=["grid"], engine=engine)
-            assert graded.scores == {"grid": 5.0}, "the engine no longer grades correctly"
+            full = self.bank.questions["grid"].points
+            assert graded.scores == {"grid": full}, "the engine no longer grades correctly"
 
 
 @pytest.fixture(scope="session")

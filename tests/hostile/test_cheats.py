@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from ..conftest import ROOT
-from .conftest import SLACK
 from .notebooks import WRONG_GRID, code, solution_plus
 
 PATCH_COMPARISONS = code(
@@ -184,7 +183,7 @@ def test_a_cheat_earns_nothing(attack, full_scores, wrong_grid, tmp_path, name):
     before = _stamps(HOST_RESULT_FILES)
     graded = attack.grade(path)
     assert graded.scores == {**full_scores, "grid": wrong_grid if expected == "wrong" else expected}
-    assert graded.seconds < SLACK
+    assert graded.seconds < attack.slack
     assert _stamps(HOST_RESULT_FILES) == before
     attack.assert_clean(still_grades=False)
 
@@ -220,7 +219,7 @@ def test_a_returned_pickle_payload_never_runs_in_the_grader(attack, full_scores,
     path, _ = solution_plus(tmp_path / "pickle.ipynb", replace={"grid": payload, "concat": payload})
     graded = attack.grade(path)
     assert graded.scores == {**full_scores, "grid": 0.0, "concat": 0.0}
-    assert graded.seconds < SLACK
+    assert graded.seconds < attack.slack
     attack.assert_clean()  # the payload's file would be a sentinel in the host's /tmp
 
 

@@ -188,9 +188,7 @@ def test_the_watchdog_ends_a_grading_that_outlives_its_budget(bank):
     from grader.sandbox.base import Limits
     from grader.submission import load_submission
 
-    limits = Limits(
-        cell_timeout=1.0, notebook_timeout=1.0, checks_timeout=1.0, watchdog_margin=1.0
-    )
+    limits = Limits(cell_timeout=1.0, notebook_timeout=1.0, checks_timeout=1.0, watchdog_margin=1.0)
     engine = _StuckEngine()
     started = time.monotonic()
     result = grade_submission(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import SLACK
 from .notebooks import code, set_name, solution_plus
 
 SUICIDES = {
@@ -29,7 +28,7 @@ def test_a_cell_that_ends_its_process(attack, full_scores, tmp_path, name):
     graded = attack.grade(path)
     assert graded.status(cells[0]) == status
     assert graded.scores == full_scores
-    assert graded.seconds < SLACK
+    assert graded.seconds < attack.slack
     attack.assert_clean()
 
 
@@ -48,7 +47,7 @@ def test_a_function_that_ends_its_process_costs_its_question_only(attack, full_s
     assert graded.scores == {**full_scores, "grid": 0.0}
     assert {c["status"] for c in graded.checks("grid")} <= {"error", "failed"}
     # Each crashed call costs one replay of the notebook, nothing more.
-    assert graded.seconds < SLACK + len(graded.checks("grid"))
+    assert graded.seconds < attack.slack + len(graded.checks("grid"))
     attack.assert_clean()
 
 
@@ -71,7 +70,7 @@ def test_killing_the_sandbox_side_changes_no_score(attack, full_scores, tmp_path
     path, cells = solution_plus(tmp_path / "killer.ipynb", KILLERS[target])
     graded = attack.grade(path)
     assert graded.scores == full_scores
-    assert graded.seconds < SLACK
+    assert graded.seconds < attack.slack
     attack.assert_clean()
 
 
@@ -124,7 +123,7 @@ def test_a_fork_bomb_is_capped_and_cleaned_up(attack, full_scores, tmp_path):
     graded = attack.grade(path, cell_timeout=15)
     assert graded.status(cells[0]) == "ok"
     assert graded.scores == full_scores
-    assert graded.seconds < 15 + SLACK
+    assert graded.seconds < 15 + attack.slack
     attack.assert_clean()
 
 
@@ -146,5 +145,5 @@ def test_a_process_that_ignores_sigterm_is_killed(attack, full_scores, tmp_path)
     graded = attack.grade(path, cell_timeout=1)
     assert graded.status(cells[0]) == "timeout"
     assert graded.scores == full_scores
-    assert graded.seconds < 1 + SLACK
+    assert graded.seconds < 1 + attack.slack
     attack.assert_clean()

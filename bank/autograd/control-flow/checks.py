@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import CheckFailed, check_tensor, points
+from grader.judge import CheckFailed, check_tensor, check_untouched, check_used_autograd, points
 
 
 def f(a):
@@ -22,7 +22,15 @@ def reference(a):
     return c.detach(), a.grad
 
 
-def check_pair(out, a):
+def with_sign(a, sign):
+    """a, or -a, so that its entries add up to a number of the given sign (which decides the
+    branch of f)."""
+    positive = bool(a.sum() > 0)
+    return a if positive == (sign == "positive") else -a
+
+
+def check_pair(call, a):
+    out = call.unwrap()
     if type(out) not in (tuple, list) or len(out) != 2:
         raise CheckFailed("control_flow_grad(a) should return a pair (f(a), gradient).")
     value, grad = out
@@ -36,21 +44,36 @@ def check_pair(out, a):
         check_device=False,
     )
     check_tensor(grad, want_grad, "the gradient", rtol=1e-5, atol=1e-3, check_device=False)
+    check_used_autograd(call, "control_flow_grad(a)")
 
 
 @points(1)
 @pytest.mark.parametrize("sign", ["positive", "negative"])
 def test_scalar(student, rng, sign):
     """a scalar a, on both branches of the if"""
-    a = torch.rand((), generator=rng) + 0.1
-    if sign == "negative":
-        a = -a
-    check_pair(student.control_flow_grad(a), a)
+    a = with_sign(torch.rand((), generator=rng) + 0.1, sign)
+    check_pair(student.call("control_flow_grad", a), a)
 
 
 @points(1)
-@pytest.mark.parametrize("n", [3, 5])
-def test_vector(student, rng, n):
-    """a vector a: the gradient has a's shape"""
-    a = torch.randn(n, generator=rng)
-    check_pair(student.control_flow_grad(a), a)
+@pytest.mark.parametrize("sign", ["positive", "negative"])
+def test_vector(student, rng, sign):
+    """a vector a, on both branches of the if: the gradient has a's shape"""
+    a = with_sign(torch.randn(5, generator=rng), sign)
+    check_pair(student.call("control_flow_grad", a), a)
+
+
+@points(1)
+def test_matrix(student, rng):
+    """a matrix a (the norm is then the Frobenius norm), on the 100·b branch"""
+    a = with_sign(torch.randn(3, 4, generator=rng), "negative")
+    check_pair(student.call("control_flow_grad", a), a)
+
+
+@points(1)
+def test_caller_a_unchanged(student, rng):
+    """correct, and the caller's a keeps its values, has no gradient and does not require grad"""
+    a = with_sign(torch.randn(4, generator=rng), "positive")
+    call = student.call("control_flow_grad", a)
+    check_pair(call, a)
+    check_untouched(call.input_after(0), a, "the caller's a")

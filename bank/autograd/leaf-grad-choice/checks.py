@@ -19,7 +19,7 @@ def with_grad():
         return {letter for letter, t in tensors.items() if t.grad is not None}
 
 
-@points(3)
+@points(4)
 def test_answer(student):
     """exactly the tensors whose .grad is not None"""
     check_choice(

@@ -28,7 +28,7 @@ def gets_gradient(statement, dev):
         return w.grad is not None
 
 
-@points(1)
+@points(2)
 def test_answer(student, device):
     """exactly the options that give a leaf on the GPU (worked out on CUDA, or on the meta device standing in for it)"""
     # A CPU runner has no GPU: the meta device is not the CPU either, so it behaves the same way.

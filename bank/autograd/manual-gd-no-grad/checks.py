@@ -1,7 +1,14 @@
 import pytest
 import torch
 
-from grader.judge import CheckFailed, check_tensor, check_unchanged, points, remote_info
+from grader.judge import (
+    CheckFailed,
+    check_tensor,
+    check_unchanged,
+    check_used_autograd,
+    points,
+    remote_info,
+)
 
 
 def reference(X, y, lr, steps):
@@ -22,35 +29,34 @@ def problem(rng, n, d):
     return X, y
 
 
-@points(1.5)
-@pytest.mark.parametrize("n, d, lr, steps", [(20, 3, 0.05, 10), (8, 5, 0.1, 25)])
-def test_weights(student, rng, n, d, lr, steps):
-    """w after the given number of gradient-descent steps"""
-    X, y = problem(rng, n, d)
+def check_weights(call, X, y, lr, steps):
+    w = call.unwrap()
     check_tensor(
-        student.fit_linear(X, y, lr, steps),
+        w,
         reference(X, y, lr, steps),
-        f"fit_linear(X, y, {lr}, {steps}) for X of shape ({n}, {d})",
+        f"fit_linear(X, y, {lr}, {steps}) for X of shape {tuple(X.shape)}",
         rtol=1e-4,
         atol=1e-5,
         check_device=False,
     )
+    check_used_autograd(call, "fit_linear(X, y, lr, steps)", at_least=steps, why="one per step")
+    return w
 
 
-@points(1)
+@points(2)
+@pytest.mark.parametrize("n, d, lr, steps", [(20, 3, 0.05, 10), (8, 5, 0.1, 25)])
+def test_weights(student, rng, n, d, lr, steps):
+    """w after the given number of gradient-descent steps, one backward pass per step"""
+    X, y = problem(rng, n, d)
+    check_weights(student.call("fit_linear", X, y, lr, steps), X, y, lr, steps)
+
+
+@points(2)
 def test_detached_and_inputs_unchanged(student, rng):
     """correct, w does not require grad, and X and y are left unchanged"""
     X, y = problem(rng, 12, 4)
     call = student.call("fit_linear", X, y, 0.05, 5)
-    w = call.unwrap()
-    check_tensor(
-        w,
-        reference(X, y, 0.05, 5),
-        "fit_linear(X, y, 0.05, 5)",
-        rtol=1e-4,
-        atol=1e-5,
-        check_device=False,
-    )
+    w = check_weights(call, X, y, 0.05, 5)
     info = remote_info(w)
     if (info is not None and info.requires_grad) or w.requires_grad:
         raise CheckFailed("the returned w still requires grad; return w.detach().")

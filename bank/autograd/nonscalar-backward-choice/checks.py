@@ -24,7 +24,7 @@ def failing_lines():
     return out
 
 
-@points(3)
+@points(4)
 def test_answer(student):
     """exactly the lines that raise an error"""
     check_choice(

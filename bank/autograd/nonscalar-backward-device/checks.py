@@ -1,28 +1,37 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_untouched, points
+from grader.judge import check_tensor, check_untouched, check_used_autograd, points
+
+
+def check_gradient(call, x, what):
+    check_tensor(call.unwrap(), 2 * x, what)
+    check_used_autograd(call, "grad_of_squares(x)")
+
+
+def check_follows_the_device(student):
+    """The same backward pass on a meta tensor: it must stay on x's device, and on a CPU runner
+    the meta device stands in for a GPU."""
+    x = torch.empty(5, device="meta")
+    check_gradient(
+        student.call("grad_of_squares", x), x, "grad_of_squares(x) for x on another device"
+    )
 
 
 @points(0.5)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_gradient(student, rng, device, dtype):
-    """2x, with x's dtype, on x's device"""
+    """2x by autograd, with x's dtype, on x's device (and on another device)"""
     x = torch.randn(6, generator=rng, dtype=dtype).to(device)
-    check_tensor(
-        student.grad_of_squares(x), 2 * x, f"grad_of_squares(x) for a {dtype} x on {device}"
-    )
+    call = student.call("grad_of_squares", x)
+    check_gradient(call, x, f"grad_of_squares(x) for a {dtype} x on {device}")
+    check_follows_the_device(student)
 
 
 @points(1)
 def test_follows_the_device(student):
     """the backward pass runs on x's device (checked with the meta device)"""
-    x = torch.empty(5, device="meta")
-    check_tensor(
-        student.grad_of_squares(x),
-        torch.empty(5, device="meta"),
-        "grad_of_squares(x) for x on another device",
-    )
+    check_follows_the_device(student)
 
 
 @points(1)
@@ -30,5 +39,6 @@ def test_caller_x_unchanged(student, rng):
     """correct, and the caller's x keeps its values, has no gradient and does not require grad"""
     x = torch.randn(4, generator=rng)
     call = student.call("grad_of_squares", x)
-    check_tensor(call.unwrap(), 2 * x, "grad_of_squares(x)")
+    check_gradient(call, x, "grad_of_squares(x)")
+    check_follows_the_device(student)
     check_untouched(call.input_after(0), x)

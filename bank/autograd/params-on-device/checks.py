@@ -33,14 +33,21 @@ def unpack(out, n, device):
     return w, b
 
 
+def check_leaves_elsewhere(student):
+    """Leaves made directly on another device: the meta device stands in for a GPU on a CPU
+    runner (a leaf made on the CPU and then moved is not a leaf there)."""
+    unpack(student.init_params(4, "meta"), 4, "meta")
+
+
 @points(1)
 def test_leaves_on_the_device(student, device):
     """w and b are float32 leaves that require grad, on the given device; b is zero"""
     w, b = unpack(student.init_params(3, device), 3, device)
     check_tensor(b.detach(), torch.zeros(1, device=device), "b")
+    check_leaves_elsewhere(student)
 
 
-@points(0.5)
+@points(1)
 @pytest.mark.parametrize("as_object", [False, True], ids=["str", "torch.device"])
 def test_created_directly_on_the_device(student, as_object):
     """leaves created directly on another device, given as a str or a torch.device (checked with the meta device)"""
@@ -50,9 +57,10 @@ def test_created_directly_on_the_device(student, as_object):
 
 @points(2)
 def test_distribution_of_w(student):
-    """w has mean about 0 and standard deviation about 0.01"""
+    """w has mean about 0 and standard deviation about 0.01, and is a leaf on any device"""
     n = 4000
     w, _ = unpack(student.init_params(n, "cpu"), n, "cpu")
+    check_leaves_elsewhere(student)
     w = w.detach().double()
     std = float(w.std())
     if not 0.009 < std < 0.011:

@@ -1,32 +1,41 @@
 import pytest
 import torch
 
-from grader.judge import CheckFailed, check_tensor, check_untouched, points, remote_info
+from grader.judge import (
+    CheckFailed,
+    check_tensor,
+    check_untouched,
+    check_used_autograd,
+    points,
+    remote_info,
+)
 
 
-def check_pair(out, x, rtol, atol):
+def check_pair(call, x, rtol, atol):
+    out = call.unwrap()
     if type(out) not in (tuple, list) or len(out) != 2:
         raise CheckFailed("sin_and_derivative(x) should return a pair (y, dy).")
     y, dy = out
     check_tensor(y, torch.sin(x), "y", rtol=rtol, atol=atol, check_device=False)
     check_tensor(dy, torch.cos(x), "dy", rtol=rtol, atol=atol, check_device=False)
+    check_used_autograd(call, "sin_and_derivative(x)")
+    return out
 
 
 @points(1)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_matches_cos(student, rng, dtype):
-    """y is sin(x) and dy is cos(x), with the dtype of x"""
+    """y is sin(x) and dy its derivative by autograd, with the dtype of x"""
     x = torch.empty(50, dtype=dtype).uniform_(-6, 6, generator=rng)
     tol = 1e-6 if dtype == torch.float32 else 1e-12
-    check_pair(student.sin_and_derivative(x), x, rtol=tol, atol=tol)
+    check_pair(student.call("sin_and_derivative", x), x, rtol=tol, atol=tol)
 
 
 @points(1.5)
 def test_detached(student, rng):
     """correct, and neither y nor dy requires grad"""
     x = torch.randn(20, generator=rng)
-    out = student.sin_and_derivative(x)
-    check_pair(out, x, rtol=1e-6, atol=1e-6)
+    out = check_pair(student.call("sin_and_derivative", x), x, rtol=1e-6, atol=1e-6)
     for name, t in zip(("y", "dy"), out):
         info = remote_info(t)
         if (info is not None and info.requires_grad) or t.requires_grad:
@@ -38,5 +47,5 @@ def test_caller_x_unchanged(student, rng):
     """correct, and the caller's x keeps its values, has no gradient and does not require grad"""
     x = torch.randn(8, generator=rng)
     call = student.call("sin_and_derivative", x)
-    check_pair(call.unwrap(), x, rtol=1e-6, atol=1e-6)
+    check_pair(call, x, rtol=1e-6, atol=1e-6)
     check_untouched(call.input_after(0), x)

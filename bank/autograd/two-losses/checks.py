@@ -1,10 +1,11 @@
 import pytest
 import torch
 
-from grader.judge import CheckFailed, check_tensor, check_untouched, points
+from grader.judge import CheckFailed, check_tensor, check_untouched, check_used_autograd, points
 
 
-def check_pair(out, x):
+def check_pair(call, x):
+    out = call.unwrap()
     if type(out) not in (tuple, list) or len(out) != 2:
         raise CheckFailed("grads_of_two_losses(x) should return a pair of tensors.")
     first, second = out
@@ -17,20 +18,21 @@ def check_pair(out, x):
         atol=1e-6,
         check_device=False,
     )
+    check_used_autograd(call, "grads_of_two_losses(x)", at_least=2, why="one per loss")
 
 
 @points(1.5)
 @pytest.mark.parametrize("n", [3, 6])
 def test_both_gradients(student, rng, n):
-    """4x, then a vector of ones (the gradient was zeroed in between)"""
+    """both gradients, each from its own backward pass (the gradient was zeroed in between)"""
     x = torch.randn(n, generator=rng)
-    check_pair(student.grads_of_two_losses(x), x)
+    check_pair(student.call("grads_of_two_losses", x), x)
 
 
-@points(1)
+@points(2)
 def test_caller_x_unchanged(student, rng):
     """correct, and the caller's x keeps its values, has no gradient and does not require grad"""
     x = torch.randn(4, generator=rng)
     call = student.call("grads_of_two_losses", x)
-    check_pair(call.unwrap(), x)
+    check_pair(call, x)
     check_untouched(call.input_after(0), x)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import CheckFailed, check_tensor, check_untouched, points
+from grader.judge import CheckFailed, check_tensor, check_untouched, check_used_autograd, points
 
 
 def reference(x, limit):
@@ -13,7 +13,8 @@ def reference(x, limit):
     return y.detach(), x.grad
 
 
-def check_pair(out, x, limit):
+def check_pair(call, x, limit):
+    out = call.unwrap()
     if type(out) not in (tuple, list) or len(out) != 2:
         raise CheckFailed("power_until(x, limit) should return a pair (y, g).")
     y, g = out
@@ -28,21 +29,24 @@ def check_pair(out, x, limit):
         check_device=False,
     )
     check_tensor(g, want_g, "g", rtol=rtol, atol=0, check_device=False)
+    check_used_autograd(call, "power_until(x, limit)")
 
 
 @points(1)
 @pytest.mark.parametrize("limit", [10.0, 100.0, 1000.0])
 def test_loop(student, rng, limit):
-    """y and dy/dx after the loop, for a random x > 1"""
+    """y and dy/dx by autograd after the loop, for a random x > 1"""
     x = torch.empty(()).uniform_(1.2, 3.0, generator=rng)
-    check_pair(student.power_until(x, limit), x, limit)
+    check_pair(student.call("power_until", x, limit), x, limit)
 
 
 @points(1)
-def test_loop_not_run(student, rng):
-    """when x ≥ limit the loop does not run: y = x and dy/dx = 1"""
+def test_zero_or_one_turn(student, rng):
+    """when the loop does not run at all (y = x), and when it turns exactly once (y = x²)"""
     x = torch.empty((), dtype=torch.float64).uniform_(5.0, 9.0, generator=rng)
-    check_pair(student.power_until(x, 4.0), x, 4.0)
+    check_pair(student.call("power_until", x, 4.0), x, 4.0)
+    once = float(x) * 1.5  # x < limit ≤ x²
+    check_pair(student.call("power_until", x, once), x, once)
 
 
 @points(1)
@@ -50,5 +54,5 @@ def test_float64_and_unchanged(student, rng):
     """float64 is kept, and the caller's x keeps its value and gets no gradient"""
     x = torch.empty((), dtype=torch.float64).uniform_(1.2, 3.0, generator=rng)
     call = student.call("power_until", x, 500.0)
-    check_pair(call.unwrap(), x, 500.0)
+    check_pair(call, x, 500.0)
     check_untouched(call.input_after(0), x)

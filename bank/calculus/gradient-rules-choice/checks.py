@@ -36,7 +36,7 @@ def true_statements():
     return {letter for letter, ok in truth.items() if ok}
 
 
-@points(3)
+@points(4)
 def test_answer(student):
     """exactly the true statements"""
     check_choice(

@@ -8,7 +8,7 @@ def f(x):
     return 3 * x**2 - 4 * x
 
 
-@points(1)
+@points(0.625)
 @pytest.mark.parametrize("h", [0.1, -0.05, 0.01, 1e-4])
 def test_quotient(student, rng, h):
     """the forward difference quotient (f(x + h) − f(x)) / h, in double precision"""

@@ -20,7 +20,7 @@ def check_line(out, x0):
     check_close(out[1], intercept, "the intercept", rtol=1e-9, atol=1e-9)
 
 
-@points(1)
+@points(0.625)
 @pytest.mark.parametrize("low, high", [(0.2, 4.0), (-4.0, -0.2), (-1.0, 1.0), (5.0, 20.0)])
 def test_random_points(student, rng, low, high):
     """slope f′(x₀) and intercept f(x₀) − f′(x₀)·x₀ at random points"""

@@ -8,24 +8,34 @@ def expected(X):
     return (X.double() ** 2).sum().sqrt().to(X.dtype)
 
 
-@points(1)
-@pytest.mark.parametrize("shape", [(3, 5), (2, 3, 4), (6,)])
-def test_float32(student, rng, shape):
-    """one 0-d float32 number for tensors with 1, 2 or 3 axes"""
-    X = torch.randn(shape, generator=rng) * 3
+def check_norm(student, X):
     check_tensor(
         student.frobenius_norm(X),
         expected(X),
-        f"frobenius_norm(X) for X of shape {shape}",
+        f"frobenius_norm(X) for X of shape {tuple(X.shape)}",
         rtol=1e-5,
         atol=1e-5,
     )
 
 
-@points(1)
+@points(0.5)
+@pytest.mark.parametrize("shape", [(3, 5), (2, 3, 4), (4, 1, 2)])
+def test_float32(student, rng, shape):
+    """one 0-d float32 number for a matrix or a tensor with 3 axes"""
+    check_norm(student, torch.randn(shape, generator=rng) * 3)
+
+
+@points(0.5)
+def test_vector_and_square_matrix(student, rng):
+    """one 0-d number for a vector and for a square matrix"""
+    check_norm(student, torch.randn(6, generator=rng))
+    check_norm(student, torch.randn(4, 4, generator=rng))
+
+
+@points(0.5)
 def test_float64_and_input_unchanged(student, rng):
     """float64 stays float64, and X is left unchanged"""
-    X = torch.randn(5, 2, generator=rng, dtype=torch.float64)
+    X = torch.randn(3, 5, 2, generator=rng, dtype=torch.float64)
     call = student.call("frobenius_norm", X)
     check_tensor(call.unwrap(), expected(X), "frobenius_norm(X) for a float64 X", rtol=1e-9)
     check_unchanged(call.input_after(0), X, "X")

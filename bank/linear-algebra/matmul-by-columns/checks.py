@@ -4,8 +4,8 @@ import torch
 from grader.judge import check_tensor, check_unchanged, points
 
 
-@points(1)
-@pytest.mark.parametrize("n, k, m", [(2, 3, 4), (4, 1, 5), (3, 3, 3), (1, 4, 1)])
+@points(0.75)
+@pytest.mark.parametrize("n, k, m", [(2, 3, 4), (4, 1, 5), (3, 3, 3), (1, 4, 3)])
 def test_product(student, rng, n, k, m):
     """AB of shape (n, m), for non-square and square matrices"""
     A, B = torch.randn(n, k, generator=rng), torch.randn(k, m, generator=rng)

@@ -26,7 +26,7 @@ def runs(letter):
     return True
 
 
-@points(2)
+@points(3)
 def test_answer(student):
     """PRODUCTS_THAT_RUN is the set of the letters of exactly the expressions that run"""
     correct = {letter for letter in EXPRESSIONS if runs(letter)}

@@ -28,7 +28,7 @@ def test_prediction(student, index):
         got = got.strip()
     elif type(got) is not tuple or not all(type(v) is int for v in got):
         raise CheckFailed(
-            f'answer {index + 1} should be a shape (a tuple of ints) or "RuntimeError".'
+            f'item {index + 1} of ROW_SUM_DIVISION should be a shape (a tuple of ints) or "RuntimeError".'
         )
     if got != outcome(SHAPES[index]):
-        raise CheckFailed(f"answer {index + 1}, for A of shape {SHAPES[index]}, is not correct.")
+        raise CheckFailed(f"item {index + 1} of ROW_SUM_DIVISION is not right.")

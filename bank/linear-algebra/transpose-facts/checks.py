@@ -3,7 +3,7 @@ from grader.judge import check_choice, points
 CORRECT = frozenset("ABDEG")
 
 
-@points(3)
+@points(4)
 def test_answer(student):
     """TRANSPOSE_FACTS is the set of the letters of exactly the true statements"""
     check_choice(

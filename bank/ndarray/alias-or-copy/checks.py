@@ -22,11 +22,11 @@ def test_answer(student):
     value = student.value("W_CHANGED")
     if type(value) not in (tuple, list) or len(value) != len(SNIPPETS):
         raise CheckFailed(
-            f"W_CHANGED should be a tuple of {len(SNIPPETS)} booleans, but it is "
+            f"W_CHANGED should be a tuple of four booleans, one per snippet, but it is "
             f"{describe_type(value)}."
         )
     if not all(type(v) is bool for v in value):
         raise CheckFailed("every item of W_CHANGED should be True or False.")
-    expected = tuple(w_changed(s) for s in SNIPPETS)
-    if tuple(value) != expected:
-        raise CheckFailed("W_CHANGED is not correct for every snippet.")
+    # Naming the wrong item would give the answer away: there are only two possible values.
+    if tuple(value) != tuple(w_changed(s) for s in SNIPPETS):
+        raise CheckFailed("W_CHANGED is not right.")

@@ -21,9 +21,9 @@ def works(a, b):
     return True
 
 
-@points(3)
+@points(4)
 def test_answer(student):
-    """BROADCAST_WHICH_WORK_ANSWER is the set of letters of the shape pairs that broadcast"""
+    """BROADCAST_WHICH_WORK_ANSWER holds the letters of the shape pairs that broadcast"""
     correct = {letter for letter, (a, b) in OPTIONS.items() if works(a, b)}
     check_choice(
         student.value("BROADCAST_WHICH_WORK_ANSWER"),

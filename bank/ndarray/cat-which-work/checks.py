@@ -23,7 +23,7 @@ def works(tensors, dim):
 
 @points(3)
 def test_answer(student):
-    """CAT_WHICH_WORK_ANSWER is the set of letters of the calls that run without an error"""
+    """CAT_WHICH_WORK_ANSWER holds the letters of the calls that run without an error"""
     correct = {letter for letter, (tensors, dim) in OPTIONS.items() if works(tensors, dim)}
     check_choice(
         student.value("CAT_WHICH_WORK_ANSWER"),

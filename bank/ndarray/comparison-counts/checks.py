@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, check_equal, describe_type, points
+from grader.judge import CheckFailed, describe_type, points
 
 X = torch.arange(12, dtype=torch.float32).reshape(3, 4)
 Y = torch.tensor([[2.0, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]])
@@ -13,7 +13,7 @@ def as_int(value):
     return value
 
 
-@points(2)
+@points(1.5)
 def test_counts(student):
     """COUNTS holds the numbers of True in X == Y, X < Y and X > Y"""
     value = student.value("COUNTS")
@@ -24,16 +24,22 @@ def test_counts(student):
     expected = (int((X == Y).sum()), int((X < Y).sum()), int((X > Y).sum()))
     names = ("X == Y", "X < Y", "X > Y")
     for got, want, name in zip(value, expected, names):
-        check_equal(as_int(got), want, f"the count for {name}")
+        got = as_int(got)
+        if type(got) is not int:
+            raise CheckFailed(f"the count for {name} should be an int, but it is {describe_type(got)}.")
+        if got != want:
+            raise CheckFailed(f"the count for {name} is not right.")
 
 
-@points(1)
-def test_mask_dtype(student):
-    """MASK_DTYPE is the dtype of X == Y"""
-    check_equal(student.value("MASK_DTYPE"), (X == Y).dtype, "MASK_DTYPE")
+def check_dtype(value, expected, name):
+    if type(value) is not torch.dtype:
+        raise CheckFailed(f"{name} should be a torch.dtype, but it is {describe_type(value)}.")
+    if value != expected:
+        raise CheckFailed(f"{name} is not right.")
 
 
-@points(1)
-def test_sum_dtype(student):
-    """SUM_DTYPE is the dtype of (X > Y).sum()"""
-    check_equal(student.value("SUM_DTYPE"), (X > Y).sum().dtype, "SUM_DTYPE")
+@points(1.5)
+def test_dtypes(student):
+    """MASK_DTYPE is the dtype of X == Y and SUM_DTYPE the dtype of (X > Y).sum()"""
+    check_dtype(student.value("MASK_DTYPE"), (X == Y).dtype, "MASK_DTYPE")
+    check_dtype(student.value("SUM_DTYPE"), (X > Y).sum().dtype, "SUM_DTYPE")

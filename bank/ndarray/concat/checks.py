@@ -4,7 +4,7 @@ import torch
 from grader.judge import check_tensor, check_unchanged, points
 
 
-@points(1)
+@points(0.5)
 @pytest.mark.parametrize("n, m, d", [(3, 2, 4), (1, 4, 2)])
 def test_rows_of_y_below_x(student, rng, n, m, d):
     """add_samples puts the rows of Y below X"""
@@ -16,7 +16,7 @@ def test_rows_of_y_below_x(student, rng, n, m, d):
     )
 
 
-@points(1)
+@points(0.5)
 @pytest.mark.parametrize("n, d, k", [(3, 4, 2), (2, 1, 3)])
 def test_columns_of_y_right_of_x(student, rng, n, d, k):
     """add_features puts the columns of Y right of X"""
@@ -28,14 +28,14 @@ def test_columns_of_y_right_of_x(student, rng, n, d, k):
     )
 
 
-@points(0.5)
+@points(0.25)
 @pytest.mark.parametrize("name", ["add_samples", "add_features"])
 def test_inputs_unchanged_and_dtype_kept(student, rng, name):
     """integer inputs stay integer and are not modified"""
-    X = torch.randint(0, 10, (2, 2), generator=rng)
-    Y = torch.randint(0, 10, (2, 2), generator=rng)
-    call = student.call(name, X, Y)
     dim = 0 if name == "add_samples" else 1
+    X = torch.randint(0, 10, (2, 3), generator=rng)
+    Y = torch.randint(0, 10, (1, 3) if dim == 0 else (2, 1), generator=rng)
+    call = student.call(name, X, Y)
     check_tensor(call.unwrap(), torch.cat((X, Y), dim=dim), f"{name}(X, Y) for int64 X, Y")
     check_unchanged(call.input_after(0), X, "X")
     check_unchanged(call.input_after(1), Y, "Y")

@@ -8,17 +8,10 @@ def expected(rows, cols):
     return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)
 
 
-@points(1)
-def test_dtype_is_float32(student):
-    """the tensor is float32"""
-    out = student.make_grid(3, 4)
-    check_tensor(out, expected(3, 4), "make_grid(3, 4)")
-
-
 @points(0.5)
-@pytest.mark.parametrize("rows, cols", [(1, 1), (4, 3), (2, 5), (5, 2)])
-def test_shape_and_values(student, rows, cols):
-    """shape (rows, cols), filled row by row"""
+@pytest.mark.parametrize("rows, cols", [(4, 3), (2, 5), (5, 2)])
+def test_shape_dtype_and_values(student, rows, cols):
+    """a float32 tensor of shape (rows, cols), filled row by row"""
     check_tensor(student.make_grid(rows, cols), expected(rows, cols), f"make_grid({rows}, {cols})")
 
 

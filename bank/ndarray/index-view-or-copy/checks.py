@@ -20,9 +20,9 @@ def changes_x(expression):
     return not torch.equal(X, torch.arange(12).reshape(3, 4))
 
 
-@points(3)
+@points(4)
 def test_answer(student):
-    """INDEX_VIEW_OR_COPY_ANSWER is the set of letters of the expressions that give a view of X"""
+    """INDEX_VIEW_OR_COPY_ANSWER holds the letters of the expressions that give a view of X"""
     correct = {letter for letter, expression in OPTIONS.items() if changes_x(expression)}
     check_choice(
         student.value("INDEX_VIEW_OR_COPY_ANSWER"),

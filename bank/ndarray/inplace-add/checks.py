@@ -21,6 +21,7 @@ def test_returns_x_itself(student, rng):
     X, Y = torch.randn(3, 2, generator=rng), torch.randn(3, 2, generator=rng)
     call = student.call("add_into", X, Y)
     result = call.unwrap()
+    check_tensor(call.input_after(0), X + Y, "X after the call")
     if type(result) is not torch.Tensor:
         raise CheckFailed(f"add_into should return X, but it returned {type(result).__name__}.")
     if not call.returned_argument(0):

@@ -20,7 +20,7 @@ def actual_values():
     return {name: [float(v) for v in scope[name].tolist()] for name in ("A", "X", "B")}
 
 
-@points(1)
+@points(1.5)
 @pytest.mark.parametrize("name", ["A", "X", "B"])
 def test_prediction(student, name):
     """the predicted final contents of A, X and B"""
@@ -28,9 +28,9 @@ def test_prediction(student, name):
     value = student.value(variable)
     if type(value) not in (list, tuple) or len(value) != 4:
         raise CheckFailed(
-            f"{variable} should be a list of 4 numbers, but it is {describe_type(value)}."
+            f"{variable} should be a list of four numbers, but it is {describe_type(value)}."
         )
     if not all(type(v) in (int, float) for v in value):
         raise CheckFailed(f"every item of {variable} should be a number.")
     if [float(v) for v in value] != actual_values()[name]:
-        raise CheckFailed(f"{variable} is not correct.")
+        raise CheckFailed(f"{variable} is not right.")

@@ -12,18 +12,10 @@ def make_array(rng, shape, dtype):
     return values.numpy().astype(DTYPES[dtype])
 
 
-@points(1)
-@pytest.mark.parametrize(
-    "shape, dtype", [((3, 4), "float64"), ((5,), "float32"), ((2, 3), "int64")]
-)
-def test_caller_array_sees_the_change(student, rng, shape, dtype):
-    """the caller's array A holds A + 1 afterwards (the tensor shares its memory)"""
-    A = make_array(rng, shape, dtype)
-    call = student.call("add_one_through_tensor", A)
-    call.unwrap()
+def check_caller_array(call, A, what):
     after = call.args_after[0] if len(call.args_after) == 1 else None
     if type(after) is not np.ndarray or after.shape != A.shape or after.dtype != A.dtype:
-        raise CheckFailed(f"the caller's A should still be a {dtype} array of shape {shape}.")
+        raise CheckFailed(f"the caller's A should still be a {what}.")
     if np.array_equal(after, A):
         raise CheckFailed(
             "the caller's A did not change: the tensor does not share A's memory, "
@@ -33,12 +25,26 @@ def test_caller_array_sees_the_change(student, rng, shape, dtype):
 
 
 @points(1)
+@pytest.mark.parametrize(
+    "shape, dtype", [((3, 4), "float64"), ((5,), "float32"), ((2, 3), "int64")]
+)
+def test_caller_array_sees_the_change(student, rng, shape, dtype):
+    """the caller's array A holds A + 1 afterwards (the tensor shares its memory)"""
+    A = make_array(rng, shape, dtype)
+    call = student.call("add_one_through_tensor", A)
+    call.unwrap()
+    check_caller_array(call, A, f"{dtype} array of shape {shape}")
+
+
+@points(1)
 def test_returned_tensor(student, rng):
-    """returns a tensor holding A + 1 with the dtype matching A"""
+    """returns a tensor holding A + 1 with the dtype matching A (and A itself changed)"""
     A = make_array(rng, (4, 2), "float64")
-    result = student.add_one_through_tensor(A)
+    call = student.call("add_one_through_tensor", A)
+    result = call.unwrap()
     if type(result) is not torch.Tensor:
         raise CheckFailed(
             f"the result should be a torch.Tensor, but it is {describe_type(result)}."
         )
     check_tensor(result, torch.from_numpy(A + 1), "add_one_through_tensor(A) for a float64 A")
+    check_caller_array(call, A, "float64 array of shape (4, 2)")

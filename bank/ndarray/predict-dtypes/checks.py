@@ -1,4 +1,3 @@
-import pytest
 import torch
 
 from grader.judge import CheckFailed, describe_type, points
@@ -15,20 +14,41 @@ EXPRESSIONS = {
 }
 
 
-@points(0.5)
-@pytest.mark.parametrize("letter", list(EXPRESSIONS))
-def test_dtype(student, letter):
-    """the dtype of the result of this expression"""
+
+def check_group(student, letters):
     value = student.value("DTYPES")
     if type(value) not in (tuple, list) or len(value) != len(EXPRESSIONS):
         raise CheckFailed(
-            f"DTYPES should be a tuple of {len(EXPRESSIONS)} dtypes, not {describe_type(value)}."
+            f"DTYPES should be a tuple of eight dtypes, one per expression, but it is "
+            f"{describe_type(value)}."
         )
-    got = value[list(EXPRESSIONS).index(letter)]
-    if type(got) is not torch.dtype:
-        raise CheckFailed(
-            f"entry {letter} of DTYPES should be a torch.dtype such as torch.float32, "
-            f"not {describe_type(got)}."
-        )
-    if got != eval(EXPRESSIONS[letter], {"torch": torch}).dtype:
-        raise CheckFailed(f"the dtype for {letter} is not correct.")
+    for letter in letters:
+        got = value[list(EXPRESSIONS).index(letter)]
+        if type(got) is not torch.dtype:
+            raise CheckFailed(
+                f"entry {letter} of DTYPES should be a torch.dtype such as torch.float32, "
+                f"not {describe_type(got)}."
+            )
+        if got != eval(EXPRESSIONS[letter], {"torch": torch}).dtype:
+            raise CheckFailed(f"the dtype for {letter} is not right.")
+
+
+# One check per rule, so that a wrong rule costs the points of that rule.
+@points(1.75)
+def test_creation(student):
+    """A to C: the dtype PyTorch picks when it creates a tensor"""
+    check_group(student, "ABC")
+
+
+@points(1.75)
+def test_integer_arithmetic(student):
+    """D, E and H: division and functions applied to integer tensors"""
+    check_group(student, "DEH")
+
+
+@points(1.5)
+def test_promotion(student):
+    """F and G: combining two dtypes, or a tensor and a Python number"""
+    check_group(student, "FG")
+
+

@@ -1,4 +1,3 @@
-import pytest
 import torch
 
 from grader.judge import CheckFailed, describe_type, points
@@ -31,21 +30,39 @@ def normalised(value):
     return value
 
 
-@points(0.5)
-@pytest.mark.parametrize("letter", list(EXPRESSIONS))
-def test_prediction(student, letter):
-    """the shape, or the name of the exception, for this expression"""
+def check_group(student, letters):
     value = student.value("PREDICTIONS")
     if type(value) not in (tuple, list) or len(value) != len(EXPRESSIONS):
         raise CheckFailed(
-            f"PREDICTIONS should be a tuple of {len(EXPRESSIONS)} entries, not {describe_type(value)}."
+            f"PREDICTIONS should be a tuple of eight entries, one per expression, but it is "
+            f"{describe_type(value)}."
         )
-    index = list(EXPRESSIONS).index(letter)
-    got, want = normalised(value[index]), outcome(EXPRESSIONS[letter])
-    if type(got) not in (tuple, str):
-        raise CheckFailed(
-            f"prediction {letter} should be a shape (a tuple) or an exception name (a str), "
-            f"not {describe_type(got)}."
-        )
-    if type(got) is not type(want) or got != want:
-        raise CheckFailed(f"prediction {letter} is not correct.")
+    for letter in letters:
+        got = normalised(value[list(EXPRESSIONS).index(letter)])
+        if type(got) not in (tuple, str):
+            raise CheckFailed(
+                f"prediction {letter} should be a shape (a tuple) or an exception name (a str), "
+                f"not {describe_type(got)}."
+            )
+        want = outcome(EXPRESSIONS[letter])
+        if type(got) is not type(want) or got != want:
+            raise CheckFailed(f"prediction {letter} is not right.")
+
+
+# One check per rule, so that a wrong rule costs the points of that rule.
+@points(2)
+def test_broadcasting(student):
+    """A, B, C and H: elementwise operations on tensors of different shapes"""
+    check_group(student, "ABCH")
+
+
+@points(1.5)
+def test_size_rules(student):
+    """D and F: what torch.cat and reshape require of the sizes"""
+    check_group(student, "DF")
+
+
+@points(1.5)
+def test_indexing(student):
+    """E and G: indexing and slicing"""
+    check_group(student, "EG")

@@ -1,25 +1,30 @@
 import torch
 
-from grader.judge import check_equal, points
+from grader.judge import CheckFailed, describe_type, points
 
 X = torch.arange(24)
 
 
-def shape_value(value):
+def check_shape(value, expected, name):
     # torch.Size is a tuple too: accept the shapes copied from real tensors.
-    return tuple(value) if type(value) is torch.Size else value
+    if type(value) is torch.Size:
+        value = tuple(value)
+    if type(value) is not tuple or not all(type(v) is int for v in value):
+        raise CheckFailed(f"{name} should be a tuple of ints, but it is {describe_type(value)}.")
+    if value != expected:
+        raise CheckFailed(f"{name} is not right.")
 
 
 @points(1)
 def test_shape_a(student):
     """SHAPE_A is the shape of X.reshape(-1, 4, 2)"""
-    check_equal(shape_value(student.value("SHAPE_A")), tuple(X.reshape(-1, 4, 2).shape), "SHAPE_A")
+    check_shape(student.value("SHAPE_A"), tuple(X.reshape(-1, 4, 2).shape), "SHAPE_A")
 
 
 @points(1)
 def test_shape_b(student):
     """SHAPE_B is the shape of X.reshape(2, -1).T"""
-    check_equal(shape_value(student.value("SHAPE_B")), tuple(X.reshape(2, -1).T.shape), "SHAPE_B")
+    check_shape(student.value("SHAPE_B"), tuple(X.reshape(2, -1).T.shape), "SHAPE_B")
 
 
 @points(1)
@@ -28,4 +33,7 @@ def test_numel_c(student):
     value = student.value("NUMEL_C")
     if type(value) is torch.Tensor and value.numel() == 1 and not value.is_floating_point():
         value = int(value)
-    check_equal(value, X.reshape(4, 6)[1:].numel(), "NUMEL_C")
+    if type(value) is not int:
+        raise CheckFailed(f"NUMEL_C should be an int, but it is {describe_type(value)}.")
+    if value != X.reshape(4, 6)[1:].numel():
+        raise CheckFailed("NUMEL_C is not right.")

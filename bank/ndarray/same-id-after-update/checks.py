@@ -27,5 +27,6 @@ def test_answer(student):
         "SAME_ID_AFTER_UPDATE_ANSWER",
         STATEMENTS,
         expected,
+        sequences=True,
         wrong="SAME_ID_AFTER_UPDATE_ANSWER is not the right set of statements.",
     )

@@ -4,32 +4,36 @@ import torch
 from grader.judge import CheckFailed, check_tensor, check_unchanged, describe_type, points
 
 
+def check_scaled(call, X, w, what):
+    call.unwrap()
+    check_tensor(call.input_after(0), X * w[:, None], what)
+    check_unchanged(call.input_after(1), w, "w")
+
+
 @points(1)
 @pytest.mark.parametrize("n, d", [(3, 5), (3, 3)], ids=["3x5", "square-3x3"])
 def test_rows_scaled_in_place(student, rng, n, d):
     """the caller's X has row i multiplied by w[i]; w is unchanged"""
     X, w = torch.randn(n, d, generator=rng), torch.randn(n, generator=rng)
     call = student.call("scale_rows_", X, w)
-    call.unwrap()
-    check_tensor(call.input_after(0), X * w[:, None], f"the caller's X ({n}x{d}) after the call")
-    check_unchanged(call.input_after(1), w, "w")
+    check_scaled(call, X, w, f"the caller's X ({n}x{d}) after the call")
 
 
-@points(1)
+@points(0.5)
 def test_single_column(student, rng):
-    """works for X with one column"""
+    """works for X with one column; w is unchanged"""
     X, w = torch.randn(4, 1, generator=rng), torch.randn(4, generator=rng)
     call = student.call("scale_rows_", X, w)
-    call.unwrap()
-    check_tensor(call.input_after(0), X * w[:, None], "the caller's X (4x1) after the call")
+    check_scaled(call, X, w, "the caller's X (4x1) after the call")
 
 
-@points(1)
+@points(1.5)
 def test_returns_x_itself(student, rng):
-    """returns the very tensor object passed as X"""
+    """returns the very tensor object passed as X, scaled in place"""
     X, w = torch.randn(2, 4, generator=rng), torch.randn(2, generator=rng)
     call = student.call("scale_rows_", X, w)
-    result = call.unwrap()
+    check_scaled(call, X, w, "the caller's X (2x4) after the call")
+    result = call.result
     if type(result) is not torch.Tensor:
         raise CheckFailed(f"scale_rows_ should return X, but it returned {describe_type(result)}.")
     if not call.returned_argument(0):

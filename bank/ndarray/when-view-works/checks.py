@@ -14,16 +14,17 @@ def view_works(expression):
     return True
 
 
-@points(2)
+@points(4)
 def test_answer(student):
     """one correct boolean per tensor"""
     value = student.value("VIEW_WORKS")
     if type(value) not in (tuple, list) or len(value) != len(TENSORS):
         raise CheckFailed(
-            f"VIEW_WORKS should be a tuple of {len(TENSORS)} booleans, but it is "
+            f"VIEW_WORKS should be a tuple of five booleans, one per tensor, but it is "
             f"{describe_type(value)}."
         )
     if not all(type(v) is bool for v in value):
         raise CheckFailed("every item of VIEW_WORKS should be True or False.")
+    # Naming the wrong item would give the answer away: there are only two possible values.
     if tuple(value) != tuple(view_works(e) for e in TENSORS):
-        raise CheckFailed("VIEW_WORKS is not correct for every tensor.")
+        raise CheckFailed("VIEW_WORKS is not right.")

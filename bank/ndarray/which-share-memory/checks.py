@@ -19,7 +19,7 @@ def changes_a(statement):
     return not torch.equal(scope["a"], torch.arange(12))
 
 
-@points(2)
+@points(4)
 def test_answer(student):
     """exactly the options whose b shares memory with a"""
     expected = {letter for letter, statement in OPTIONS.items() if changes_a(statement)}
@@ -28,5 +28,6 @@ def test_answer(student):
         "WHICH_SHARE_MEMORY_ANSWER",
         OPTIONS,
         expected,
+        sequences=True,
         wrong="WHICH_SHARE_MEMORY_ANSWER is not the right set of options.",
     )

@@ -35,7 +35,7 @@ def house_csv(rng, n):
     return "\n".join(lines) + "\n"
 
 
-@points(1.5)
+@points(0.5)
 @pytest.mark.parametrize("n", [5, 8])
 def test_house_data(student, rng, n):
     """columns, dtypes, NaN positions and values of house_tiny-like data"""

@@ -7,10 +7,20 @@ returned tensors *are* (or share memory with) argument tensors.
 
 It runs in the student's process, so everything it reports is untrusted: the judge decodes it
 without pickle and draws no conclusion that does not follow from the values being right.
+
+Two things cross in one direction only. Functions the judge wrote (`codec.JudgeFunction`) come
+in as source text; the agent compiles each in a fresh namespace holding `torch` and `math` and
+passes the resulting function to the student's code, and its replies never carry one back. And
+each call's reply says how many times the autograd engine ran during the call (backward passes,
+and forward-mode dual tensors made), counted by thin wrappers around the functions that every
+public autograd entry point goes through. That count is a plain int the student's process could
+fake on purpose; the judge uses it only to refuse a hand-derived answer where a question asks
+for autograd (see docs/bank.md).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import socket
 import sys
@@ -90,6 +100,58 @@ def describe_exception(exc: BaseException) -> dict[str, str]:
     return {"type": _short(qualified, 200), "message": _short(exc), "traceback": _short(tb, 4000)}
 
 
+class AutogradCounter:
+    """How many times the autograd engine ran in this process (never reset: a call's count is
+    a difference). `backward` counts reverse-mode passes: `Tensor.backward()`,
+    `torch.autograd.backward`, `torch.autograd.grad` and everything built on them
+    (`torch.func.grad`, `vjp`, `jacrev`, `torch.autograd.functional`) end in one call of
+    `torch.autograd._engine_run_backward` per pass. `forward` counts forward-mode dual tensors
+    (`torch.func.jvp`, `jacfwd`, `torch.autograd.forward_ad.make_dual`)."""
+
+    def __init__(self) -> None:
+        self.backward = 0
+        self.forward = 0
+        self.installed = False
+
+    def install(self) -> None:
+        """Wrap the engine's entry points once per process, when the first agent is made: in
+        the fork engine's zygote and children before any student code runs; in a kernel after
+        the notebook's cells, which changes nothing, since torch looks the wrapped names up at
+        each call. The wrappers only count and pass through."""
+        if self.installed:
+            return
+        self.installed = True
+        import torch.autograd
+        import torch.autograd.forward_ad
+        import torch.autograd.graph
+
+        engine_run_backward = torch.autograd.graph._engine_run_backward
+        make_dual = torch.autograd.forward_ad.make_dual
+        counter = self
+
+        @functools.wraps(engine_run_backward)
+        def counting_engine_run_backward(*args: Any, **kwargs: Any) -> Any:
+            counter.backward += 1
+            return engine_run_backward(*args, **kwargs)
+
+        @functools.wraps(make_dual)
+        def counting_make_dual(*args: Any, **kwargs: Any) -> Any:
+            counter.forward += 1
+            return make_dual(*args, **kwargs)
+
+        # torch.autograd.backward and .grad call the name bound in torch.autograd's namespace;
+        # torch.autograd.graph's binding is the one other torch code imports.
+        torch.autograd._engine_run_backward = counting_engine_run_backward
+        torch.autograd.graph._engine_run_backward = counting_engine_run_backward
+        torch.autograd.forward_ad.make_dual = counting_make_dual
+
+    def counts(self) -> tuple[int, int]:
+        return self.backward, self.forward
+
+
+AUTOGRAD = AutogradCounter()
+
+
 class Agent:
     """Executes cells in one namespace and answers requests about it.
 
@@ -106,6 +168,7 @@ class Agent:
             shell.user_ns if shell is not None else {"__name__": "__main__"}
         )
         self.max_bytes = max_bytes
+        AUTOGRAD.install()  # before the submission's first cell, in a forked child
 
     # -- requests --------------------------------------------------------------------------
 
@@ -119,7 +182,8 @@ class Agent:
         so it can be sent as soon as its cell ends), one for any other op, None after "bye".
         Never raises."""
         try:
-            message = codec.decode_message(data, self.max_bytes)
+            # The judge's functions come in as source, compiled here (and only here).
+            message = codec.decode_message(data, self.max_bytes, functions=codec.build_function)
         except BaseException as exc:
             return [self._failure(exc)]
         sources = message.header.get("sources")
@@ -191,7 +255,7 @@ class Agent:
                 info[name] = {
                     "defined": True,
                     "callable": callable(value),
-                    "type": codec._type_name(value),
+                    "type": codec.type_name(value),
                 }
             else:
                 info[name] = {"defined": False, "callable": False, "type": ""}
@@ -201,7 +265,9 @@ class Agent:
         if name not in self.namespace:
             return codec.encode_message({"missing": True}, {})
         try:
-            return codec.encode_message({}, {"value": self.namespace[name]}, self.max_bytes)
+            return codec.encode_message(
+                {}, {"value": self.namespace[name]}, self.max_bytes, functions=False
+            )
         except BaseException as exc:
             return codec.encode_message({"unencodable": _short(exc, 300)}, {})
 
@@ -217,6 +283,7 @@ class Agent:
         originals = tensor_paths(args, kwargs)
         raised: dict[str, str] | None = None
         result: Any = None
+        backward_before, forward_before = AUTOGRAD.counts()
         out = CappedText(OUTPUT_TAIL_CHARS)
         saved = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = out
@@ -228,10 +295,13 @@ class Agent:
         finally:
             sys.stdout, sys.stderr = saved
         seconds = time.perf_counter() - started
+        backward_after, forward_after = AUTOGRAD.counts()
         header = {
             "raised": raised,
             "seconds": seconds,
             "original_paths": [p for p, _ in originals.values()],
+            "autograd_runs": _runs(backward_after, backward_before),
+            "forward_ad_runs": _runs(forward_after, forward_before),
         }
         values = {
             "result": result,
@@ -242,12 +312,16 @@ class Agent:
             "originals_after": [t for _, t in originals.values()],
         }
         try:
-            return codec.encode_message(header, values, self.max_bytes, tensor_paths=originals)
+            return codec.encode_message(
+                header, values, self.max_bytes, tensor_paths=originals, functions=False
+            )
         except BaseException as exc:
             header["unencodable"] = _short(exc, 300)
             try:
                 values["result"] = None
-                return codec.encode_message(header, values, self.max_bytes, tensor_paths=originals)
+                return codec.encode_message(
+                    header, values, self.max_bytes, tensor_paths=originals, functions=False
+                )
             except BaseException:
                 return codec.encode_message(header, {})
 
@@ -271,6 +345,16 @@ class Agent:
                 return
 
 
+def _runs(after: Any, before: Any) -> int:
+    """A count for the reply header: a non-negative int whatever the student did to the
+    counter's attributes."""
+    try:
+        value = after - before
+    except BaseException:
+        return 0
+    return value if type(value) is int and 0 <= value < 2**62 else 0
+
+
 def tensor_paths(args: tuple, kwargs: dict) -> dict[int, tuple[str, Any]]:
     """id -> (path, tensor) for every tensor inside the call's arguments."""
     found: dict[int, tuple[str, Any]] = {}
@@ -278,7 +362,7 @@ def tensor_paths(args: tuple, kwargs: dict) -> dict[int, tuple[str, Any]]:
     def walk(value: Any, path: str, depth: int) -> None:
         if depth > 8:
             return
-        if type(value) is codec._Tensor or type(value) is codec._Parameter:
+        if type(value) is codec.TENSOR_TYPE or type(value) is codec.PARAMETER_TYPE:
             found.setdefault(id(value), (path, value))
         elif type(value) in (list, tuple):
             for i, item in enumerate(value):

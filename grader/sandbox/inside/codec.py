@@ -12,6 +12,12 @@ code. Tensor subclasses and unknown objects are sent as `Opaque` placeholders th
 to nothing. A tensor object met twice in one message is sent once and then referred to as
 {"$same": n}; the judge then gets one tensor object for both mentions, as the sandbox had.
 
+One kind travels in one direction only: a `JudgeFunction` (a function the judge wrote, for the
+student's code to call or differentiate) is sent judge -> sandbox as its source text,
+{"$function": {"source": ..., "name": ...}}. Only a decoder given a `functions` compiler (the
+agent's, in the sandbox) accepts it; the judge decodes every reply without one, so a message
+from the sandbox that carries a function is refused as malformed: code never comes back out.
+
 This module runs on both sides of the trust boundary, so it imports nothing from `grader`.
 The references to torch functions are taken when the module is imported (in the zygote, before
 any student code runs), so a student who monkeypatches `torch.Tensor.detach` or rebinds
@@ -35,10 +41,11 @@ MAGIC = b"D2LG"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000
+MAX_FUNCTION_SOURCE = 100_000  # characters of a judge function's source
 
 # Captured at import time: student code may rebind these names later.
-_Tensor = torch.Tensor
-_Parameter = torch.nn.Parameter
+TENSOR_TYPE = torch.Tensor
+PARAMETER_TYPE = torch.nn.Parameter
 _Size = torch.Size
 _dtype_type = torch.dtype
 _device_type = torch.device
@@ -134,6 +141,48 @@ class RemoteTensorInfo:
     grad: Any = None
 
 
+class JudgeFunction:
+    """A function written by the judge, sent into the sandbox as source text.
+
+    `source` defines `name` at module level (`def f(x): ...`); it may use `torch`, `math` and
+    its arguments, nothing else. In the sandbox the agent compiles it in a fresh namespace and
+    passes the resulting Python function to the student's code; the judge may call the same
+    object here (`f(x)`), compiled from the same text, to compute what it expects. Only ever
+    built from text the judge itself wrote: never from anything the sandbox sent.
+    """
+
+    __slots__ = ("_compiled", "name", "source")
+
+    def __init__(self, source: str, name: str = "f") -> None:
+        if _type(source) is not str or len(source) > MAX_FUNCTION_SOURCE:
+            raise ValueError("a judge function's source must be a string of reasonable size")
+        if _type(name) is not str or not name.isidentifier():
+            raise ValueError(f"{name!r} is not a Python identifier")
+        self.source = source
+        self.name = name
+        self._compiled: Any = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._compiled is None:
+            self._compiled = build_function(self.source, self.name)
+        return self._compiled(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<judge function {self.name}>"
+
+
+def build_function(source: str, name: str) -> Any:
+    """Compile a judge function's source in a fresh namespace holding `torch` and `math`, and
+    return the function it defines. For source the judge wrote: the agent calls it on what the
+    judge sent (code goes into the sandbox), the judge on its own `JudgeFunction`s."""
+    namespace: dict[str, Any] = {"__name__": "judge_function", "torch": torch, "math": math}
+    exec(compile(source, f"<judge function {name}>", "exec"), namespace)
+    function = namespace.get(name)
+    if not callable(function):
+        raise ValueError(f"the judge function's source does not define {name}")
+    return function
+
+
 # ---------------------------------------------------------------------------------------------
 # Encoding
 # ---------------------------------------------------------------------------------------------
@@ -151,8 +200,12 @@ class Encoder:
         self,
         max_bytes: int = DEFAULT_MAX_BYTES,
         tensor_paths: dict[int, tuple[str, Any]] | None = None,
+        functions: bool = True,
     ) -> None:
         self.max_bytes = max_bytes
+        # The judge sends JudgeFunctions; the agent encodes its replies with functions=False,
+        # so even a JudgeFunction built by student code leaves the sandbox as an Opaque.
+        self.functions = functions
         self.blobs: list[bytes] = []
         self.size = 0
         self.items = 0
@@ -231,19 +284,29 @@ class Encoder:
             return {"$dtype": _DTYPE_NAMES.get(value, str(value))}
         if t is _device_type:
             return {"$device": str(value)}
-        if t is _Tensor or t is _Parameter:
+        if t is TENSOR_TYPE or t is PARAMETER_TYPE:
             return self.encode_tensor(value, depth)
         if t is _ndarray:
             return self.encode_ndarray(value)
+        if t is JudgeFunction:
+            return self.encode_function(value)
         if issubclass(t, np.generic):
             # numpy scalars (np.float32(1.5), np.bool_(True)) travel as 0-d arrays.
             return {"$npscalar": self.encode_ndarray(np.asarray(value))["$ndarray"]}
         frame = self.encode_pandas(value, depth)
         if frame is not None:
             return frame
-        if _isinstance(value, _Tensor):
-            return {"$opaque": {"type": _type_name(value), "note": "a torch.Tensor subclass"}}
-        return {"$opaque": {"type": _type_name(value), "note": ""}}
+        if _isinstance(value, TENSOR_TYPE):
+            return {"$opaque": {"type": type_name(value), "note": "a torch.Tensor subclass"}}
+        return {"$opaque": {"type": type_name(value), "note": ""}}
+
+    def encode_function(self, function: JudgeFunction) -> dict[str, Any]:
+        if not self.functions:
+            return {"$opaque": {"type": "JudgeFunction", "note": "functions only go in"}}
+        self.size += len(function.source)
+        if self.size > self.max_bytes:
+            raise EncodeError("the value is too large")
+        return {"$function": {"source": function.source, "name": function.name}}
 
     def encode_tensor(self, tensor: torch.Tensor, depth: int) -> dict[str, Any]:
         sent = self._tensors_sent.get(id(tensor))
@@ -271,7 +334,7 @@ class Encoder:
             "device": "cpu" if _get_is_cpu(tensor) else str(_get_device(tensor)),
             "requires_grad": bool(_get_requires_grad(tensor)),
             "is_leaf": is_leaf,
-            "parameter": _type(tensor) is _Parameter,
+            "parameter": _type(tensor) is PARAMETER_TYPE,
             "blob": self.add_blob(_tensor_bytes(tensor)),
         }
         origin = self.tensor_paths.get(id(tensor))
@@ -282,7 +345,7 @@ class Encoder:
             info["shares_storage_with"] = shared
         grad = _get_grad(tensor) if is_leaf else None
         if grad is not None:
-            info["grad"] = self.encode(grad, depth + 1) if _type(grad) is _Tensor else None
+            info["grad"] = self.encode(grad, depth + 1) if _type(grad) is TENSOR_TYPE else None
         return info
 
     def _storage_origin(self, tensor: torch.Tensor) -> str | None:
@@ -400,7 +463,7 @@ class _no_overrides:
             guard.__exit__(None, None, None)
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     try:
         t = _type(value)
         name = (
@@ -423,9 +486,11 @@ def encode_message(
     values: dict[str, Any],
     max_bytes: int = DEFAULT_MAX_BYTES,
     tensor_paths: dict[int, tuple[str, Any]] | None = None,
+    functions: bool = True,
 ) -> bytes:
-    """Encode `values` (a dict of named values) into the message whose header is `header`."""
-    encoder = Encoder(max_bytes=max_bytes, tensor_paths=tensor_paths)
+    """Encode `values` (a dict of named values) into the message whose header is `header`.
+    With `functions=False` (the agent's replies) a JudgeFunction is sent as an Opaque."""
+    encoder = Encoder(max_bytes=max_bytes, tensor_paths=tensor_paths, functions=functions)
     header = dict(header)
     with encoder.overrides_off():
         header["values"] = {name: encoder.encode(value) for name, value in values.items()}
@@ -445,8 +510,14 @@ class Message:
 
 
 class Decoder:
-    def __init__(self, blobs: list[memoryview], device_map: Any = None) -> None:
+    def __init__(
+        self, blobs: list[memoryview], device_map: Any = None, functions: Any = None
+    ) -> None:
         self.blobs = blobs
+        # functions(source, name) -> callable: only the agent, decoding what the judge sent,
+        # passes one. Without it (the judge, decoding the sandbox's replies) "$function" is
+        # refused: the sandbox can never send code to be run.
+        self.functions = functions
         self.tensors: list[torch.Tensor] = []  # in the order their decoding ends ("$same")
         # device_map(device_str) -> device to build the tensor on (the judge may lack CUDA).
         self.device_map = device_map or _default_device_map
@@ -534,6 +605,17 @@ class Decoder:
             return self.decode_dataframe(body, depth)
         if tag == "$series":
             return self.decode_series(body, depth)
+        if tag == "$function":
+            if self.functions is None:
+                raise DecodeError("a function may be sent into the sandbox, never out of it")
+            if _type(body) is not dict:
+                raise DecodeError("bad function")
+            source, name = body.get("source"), body.get("name")
+            if _type(source) is not str or len(source) > MAX_FUNCTION_SOURCE:
+                raise DecodeError("bad function source")
+            if _type(name) is not str or not name.isidentifier():
+                raise DecodeError("bad function name")
+            return self.functions(source, name)
         if tag == "$opaque":
             body = body if _type(body) is dict else {}
             return Opaque(str(body.get("type", "?"))[:200], str(body.get("note", ""))[:200])
@@ -751,21 +833,29 @@ def unpack(
 
 
 def decode_message(
-    data: bytes | memoryview, max_bytes: int = DEFAULT_MAX_BYTES, device_map: Any = None
+    data: bytes | memoryview,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    device_map: Any = None,
+    functions: Any = None,
 ) -> Message:
     """Decode one message. Whatever the bytes, the only exception is DecodeError: a forged
-    message from the sandbox must not be able to crash (or be mistaken for) the judge."""
+    message from the sandbox must not be able to crash (or be mistaken for) the judge.
+
+    `functions(source, name)` compiles a "$function" value; only the agent passes it (the
+    judge's functions come in). Without it, the default, a message holding one is refused."""
     try:
-        return _decode_message(data, max_bytes, device_map)
+        return _decode_message(data, max_bytes, device_map, functions)
     except DecodeError:
         raise
     except (Exception, MemoryError) as exc:  # RecursionError, OverflowError, torch errors...
         raise DecodeError(f"malformed message ({type(exc).__name__})") from None
 
 
-def _decode_message(data: bytes | memoryview, max_bytes: int, device_map: Any) -> Message:
+def _decode_message(
+    data: bytes | memoryview, max_bytes: int, device_map: Any, functions: Any
+) -> Message:
     header, blobs = unpack(data, max_bytes)
-    decoder = Decoder(blobs, device_map=device_map)
+    decoder = Decoder(blobs, device_map=device_map, functions=functions)
     raw_values = header.pop("values", {})
     if _type(raw_values) is not dict:
         raise DecodeError("values is not an object")

@@ -5,14 +5,18 @@ how a submission is graded. The selftest grades each variant of each question th
 notebook is graded: a one-cell notebook, run by the engine (the fork zygote by default, one warm
 engine for the whole run), its hidden checks run by the judge over the RPC. It expects
 
-- the reference (solutions/<id>.py) to get full marks, its cell running without error;
+- the reference (solutions/<id>.py) and every alternate (another correct answer) to get full
+  marks, its cell running without error;
 - the starter to get 0 points on hidden checks, its cell running without error;
-- every mutant to lose points on some hidden check, its cell running without error (a mutant
-  that only fails because its cell crashes encodes no real mistake);
+- every mutant to lose points on some hidden check and to earn at most its credit (a fraction of
+  the question's points), its cell running without error (a mutant that only fails because its
+  cell crashes encodes no real mistake);
 - every assignment's solution notebook to get full marks and its templates 0 on hidden checks.
 
 Checks that need a device this machine lacks are skipped (left out of the maximum), as in real
-grading; run it on a GPU machine with `--device cuda` to cover them too.
+grading; run it on a GPU machine with `--device cuda` to cover them too. The report also counts
+the leaks of the value, choice and predict questions' failure messages (`leaks.py`, run in this
+process: messages do not depend on how the code was run).
 """
 
 from __future__ import annotations
@@ -23,14 +27,20 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..bank.model import Bank, Question
 from ..execute import CELL_PROBLEMS
-from .model import Bank, Question
+from .leaks import Leak, find_leaks
+
+if TYPE_CHECKING:
+    from ..grade import Grader
 
 FAILED_STATUSES = ("failed", "error", "timeout")
 EPS = 1e-6
+CREDIT_SLACK = 1e-9
 
 
 @dataclass
@@ -39,7 +49,7 @@ class VariantResult:
 
     id: str  # question id, or assignment name
     topic: str | None  # None for assignment notebooks
-    variant: str  # reference | starter | mutant:NAME | solution-notebook | template-LANG
+    variant: str  # reference | alternate:NAME | starter | mutant:NAME | solution-notebook | template-LANG
     ok: bool
     problem: str = ""  # what went wrong, one line, when not ok
     score: float = 0.0
@@ -48,6 +58,8 @@ class VariantResult:
     hidden_max: float = 0.0
     skipped: int = 0  # checks skipped (a device this machine lacks)
     caught_by: list[str] = field(default_factory=list)  # hidden checks a mutant failed
+    caught: bool | None = None  # a mutant: ran cleanly and lost points on a hidden check
+    credit: float | None = None  # a mutant's declared credit (the most it may earn)
     seconds: float = 0.0
 
 
@@ -59,6 +71,7 @@ class SelftestReport:
     isolation: dict[str, Any]
     seconds: float = 0.0
     left_out: list[str] = field(default_factory=list)  # "ID: why it was not tested"
+    leaks: list[Leak] = field(default_factory=list)
 
     @property
     def failures(self) -> list[VariantResult]:
@@ -81,27 +94,35 @@ class SelftestReport:
                 {
                     "questions": 0,
                     "references_full_marks": 0,
+                    "alternates": 0,
+                    "alternates_full_marks": 0,
                     "starters_zero": 0,
                     "mutants": 0,
                     "mutants_caught": 0,
+                    "mutants_within_credit": 0,
                 },
             )
             if r.variant == "reference":
                 row["questions"] += 1
                 row["references_full_marks"] += r.ok
+            elif r.variant.startswith("alternate:"):
+                row["alternates"] += 1
+                row["alternates_full_marks"] += r.ok
             elif r.variant == "starter":
                 row["starters_zero"] += r.ok
             elif r.variant.startswith("mutant:"):
                 row["mutants"] += 1
-                row["mutants_caught"] += r.ok
+                row["mutants_caught"] += is_caught(r)
+                row["mutants_within_credit"] += within_credit(r)
         return counts
 
     def kill_rate(self) -> float | None:
         mutants = self.of("mutant:")
-        return sum(m.ok for m in mutants) / len(mutants) if mutants else None
+        return sum(is_caught(m) for m in mutants) / len(mutants) if mutants else None
 
     def as_dict(self) -> dict[str, Any]:
         mutants = self.of("mutant:")
+        alternates = self.of("alternate:")
         notebooks = [r for r in self.results if r.topic is None]
         return {
             "ok": self.ok,
@@ -114,7 +135,17 @@ class SelftestReport:
                 "zero_on_hidden": sum(r.ok for r in self.of("starter")),
                 "total": len(self.of("starter")),
             },
-            "mutants": {"caught": sum(m.ok for m in mutants), "total": len(mutants)},
+            "alternates": {
+                "full_marks": sum(r.ok for r in alternates),
+                "total": len(alternates),
+            },
+            "mutants": {
+                "caught": sum(is_caught(m) for m in mutants),
+                "within_credit": sum(within_credit(m) for m in mutants),
+                "total": len(mutants),
+                "mean_credit": _mean([m.credit or 0.0 for m in mutants]),
+                "mean_score_fraction": _mean([score_fraction(m) for m in mutants]),
+            },
             "kill_rate": self.kill_rate(),
             "topics": self.topic_counts(),
             "assignment_notebooks": {
@@ -125,12 +156,31 @@ class SelftestReport:
                 {"id": r.id, "variant": r.variant, "problem": r.problem} for r in self.failures
             ],
             "results": [asdict(r) for r in self.results],
+            "leaks": {"count": len(self.leaks), "details": [k.as_dict() for k in self.leaks]},
             "left_out": self.left_out,
             "engine": self.engine,
             "devices": self.devices,
             "isolation": self.isolation,
             "seconds": round(self.seconds, 3),
         }
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 6) if values else None
+
+
+def score_fraction(r: VariantResult) -> float:
+    """What a variant earned, as a fraction of the maximum of the checks that ran."""
+    return r.score / r.max_score if r.max_score > 0 else 0.0
+
+
+def is_caught(r: VariantResult) -> bool:
+    """A mutant whose cell ran cleanly and that lost points on some hidden check."""
+    return bool(r.caught)
+
+
+def within_credit(r: VariantResult) -> bool:
+    return r.max_score > 0 and score_fraction(r) <= (r.credit or 0.0) + CREDIT_SLACK
 
 
 # -- judging one graded result ------------------------------------------------------------------
@@ -219,7 +269,8 @@ def judge_zero_hidden(result: dict[str, Any]) -> tuple[bool, str]:
     return True, ""
 
 
-def judge_mutant(result: dict[str, Any]) -> tuple[bool, str]:
+def judge_mutant(result: dict[str, Any], credit: float = 0.0) -> tuple[bool, str]:
+    """Caught by a hidden check, and earning at most `credit` of the points."""
     sums = _sums(result)
     cell = _cell_problem(result)
     if cell:
@@ -228,6 +279,13 @@ def judge_mutant(result: dict[str, Any]) -> tuple[bool, str]:
         return False, (
             f"not caught: {sums['hidden_score']:g}/{sums['hidden_max']:g} on hidden checks; "
             "add a hidden check that fails it"
+        )
+    fraction = sums["score"] / sums["max_score"] if sums["max_score"] > 0 else 0.0
+    if fraction > credit + CREDIT_SLACK:
+        return False, (
+            f"earns {sums['score']:g}/{sums['max_score']:g} ({fraction:.0%}), more than its "
+            f"credit {credit:g} ({credit:.0%}); make the checks fail what it gets wrong, or "
+            "declare the credit it honestly deserves"
         )
     return True, ""
 
@@ -248,12 +306,15 @@ def one_cell_submission(label: str, source: str):
 
 
 def question_variants(question: Question) -> list[tuple[str, str, Callable[[dict], Any]]]:
-    """(variant, code, judge) for the reference, the starter and every mutant."""
-    variants = [
-        ("reference", question.solution(), judge_full_marks),
-        ("starter", question.starter, judge_zero_hidden),
+    """(variant, code, judge) for the reference, every alternate, the starter and every
+    mutant."""
+    variants = [("reference", question.solution(), judge_full_marks)]
+    variants += [(f"alternate:{a.name}", a.code, judge_full_marks) for a in question.alternates]
+    variants.append(("starter", question.starter, judge_zero_hidden))
+    variants += [
+        (f"mutant:{m.name}", m.code, partial(judge_mutant, credit=m.credit))
+        for m in question.mutants
     ]
-    variants += [(f"mutant:{m.name}", m.code, judge_mutant) for m in question.mutants]
     return variants
 
 
@@ -268,14 +329,11 @@ def assignment_notebooks(bank: Bank, name: str) -> list[tuple[str, Path, Callabl
 
 def run_selftest(
     bank: Bank,
-    engine: Any,
-    limits: Any,
-    devices: Any,
+    grader: Grader,
     question_ids: Iterable[str],
     assignments: Iterable[str],
 ) -> SelftestReport:
-    """Grade every variant of `question_ids` and the notebooks of `assignments` with `engine`."""
-    from ..grade import grade_submission, validate_result
+    """Grade every variant of `question_ids` and the notebooks of `assignments` with `grader`."""
     from ..submission import NotebookProblem, load_submission
 
     started = time.perf_counter()
@@ -289,13 +347,11 @@ def run_selftest(
         judge: Callable,
         assignment: str,
         question_ids: list[str] | None = None,
+        credit: float | None = None,
     ) -> None:
         t0 = time.perf_counter()
         try:
-            result = grade_submission(
-                submission, bank, assignment, engine, limits, devices, question_ids=question_ids
-            )
-            validate_result(result)
+            result = grader.grade(submission, assignment=assignment, question_ids=question_ids)
         except Exception as exc:  # the grader failing on one variant must not stop the rest
             outcome = VariantResult(
                 ident,
@@ -320,11 +376,17 @@ def run_selftest(
                 skipped=sums["skipped"],
                 caught_by=sums["failed_hidden"] if variant.startswith("mutant:") else [],
             )
+            if variant.startswith("mutant:"):
+                outcome.caught = judge_mutant(result, credit=1.0)[0]  # whatever it earns
+        if credit is not None:
+            outcome.credit = credit
         outcome.seconds = round(time.perf_counter() - t0, 4)
         results.append(outcome)
 
+    question_ids = list(question_ids)
     for qid in question_ids:
         question = bank.questions[qid]
+        credits = {f"mutant:{m.name}": m.credit for m in question.mutants}
         for variant, code, judge in question_variants(question):
             submission = one_cell_submission(f"{qid} {variant}", code)
             grade(
@@ -335,6 +397,7 @@ def run_selftest(
                 judge,
                 assignment=f"selftest:{qid}",
                 question_ids=[qid],
+                credit=credits.get(variant),
             )
 
     for name in assignments:
@@ -350,10 +413,11 @@ def run_selftest(
 
     return SelftestReport(
         results=results,
-        engine=engine.name,
-        devices=list(devices.devices),
-        isolation=engine.isolation().as_dict(),
+        engine=grader.engine_name,
+        devices=list(grader.devices.devices),
+        isolation=grader.isolation().as_dict(),
         seconds=time.perf_counter() - started,
+        leaks=find_leaks(bank, question_ids),
     )
 
 
@@ -375,7 +439,7 @@ def select(
     from otter-grader have no reference or mutants, so they and their assignments are left out.
     Raises UsageProblem for an unknown topic or id.
     """
-    from ..cli import UsageProblem
+    from ..commandline import UsageProblem
 
     for topic in topics or []:
         if topic not in bank.topics:
@@ -418,8 +482,10 @@ def print_report(report: SelftestReport, console: Any, err_console: Any) -> None
         "topic",
         "questions",
         "references at full marks",
+        "alternates at full marks",
         "starters at 0",
         "mutants caught",
+        "mutants within credit",
     ):
         table.add_column(column, justify="right" if column != "topic" else "left")
     for topic, row in report.topic_counts().items():
@@ -427,8 +493,10 @@ def print_report(report: SelftestReport, console: Any, err_console: Any) -> None
             topic,
             str(row["questions"]),
             f"{row['references_full_marks']}/{row['questions']}",
+            f"{row['alternates_full_marks']}/{row['alternates']}",
             f"{row['starters_zero']}/{row['questions']}",
             f"{row['mutants_caught']}/{row['mutants']}",
+            f"{row['mutants_within_credit']}/{row['mutants']}",
         )
     console.print(table)
     notebooks = [r for r in report.results if r.topic is None]
@@ -441,7 +509,8 @@ def print_report(report: SelftestReport, console: Any, err_console: Any) -> None
     rate = report.kill_rate()
     if rate is not None:
         mutants = report.of("mutant:")
-        console.print(f"mutant kill rate: {rate:.1%} ({sum(m.ok for m in mutants)}/{len(mutants)})")
+        caught = sum(is_caught(m) for m in mutants)
+        console.print(f"mutant kill rate: {rate:.1%} ({caught}/{len(mutants)})")
     skipped = sum(r.skipped for r in report.results)
     if skipped:
         console.print(
@@ -454,6 +523,15 @@ def print_report(report: SelftestReport, console: Any, err_console: Any) -> None
     )
     for line in report.left_out:
         console.print(f"not tested: {line}", markup=False)
+    for leak in report.leaks:
+        err_console.print(
+            f"{leak.question}: leak in {leak.check} ({leak.variant}): {leak.reason}", markup=False
+        )
+    if report.leaks:
+        err_console.print(
+            f"{len(report.leaks)} leak(s): failure messages that give the answer away "
+            "(`grader bank validate` names each; see docs/bank.md, No leaks)"
+        )
     for failure in report.failures:
         err_console.print(f"{failure.id}: {failure.variant}: {failure.problem}", markup=False)
     if report.failures:
@@ -462,25 +540,19 @@ def print_report(report: SelftestReport, console: Any, err_console: Any) -> None
 
 def command(args: argparse.Namespace) -> int:
     """The `grader bank selftest` handler."""
-    from ..cli import (
+    from ..commandline import (
         EXIT_FAILED,
         EXIT_OK,
-        _load_bank,
         console,
-        devices_from_args,
         err_console,
-        limits_from_args,
-        open_engine,
+        grader_from_args,
+        load_bank_or_exit,
     )
 
-    bank = _load_bank(args)
+    bank = load_bank_or_exit(args)
     ids, names, left_out = select(bank, args.topic, args.question)
-    devices = devices_from_args(args)
-    engine = open_engine(args, gpu="cuda" in devices.devices)
-    try:
-        report = run_selftest(bank, engine, limits_from_args(args), devices, ids, names)
-    finally:
-        engine.close()
+    with grader_from_args(args, bank, None) as grader:
+        report = run_selftest(bank, grader, ids, names)
     report.left_out = left_out
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

@@ -10,8 +10,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from ..bank.model import Bank, Question
 from ..judge.runner import collect_hidden_checks
-from .model import Bank, Question
 
 KINDS = ("function", "value", "choice", "predict")  # the schema's kinds, in this order
 
@@ -23,8 +23,9 @@ INTRO = """\
 
 {questions} questions over {topics} topics of the Preliminaries chapter of *Dive into Deep
 Learning* (PyTorch), {points:g} points in all, each with a Chinese and an English prompt, public
-checks the student runs in the notebook, hidden checks on randomised inputs, and {mutants}
-known-wrong answers (mutants) that the hidden checks must catch.
+checks the student runs in the notebook, hidden checks on randomised inputs, {mutants}
+known-wrong answers (mutants) that the hidden checks must catch, each earning at most its
+declared credit, and {alternates} other correct answers (alternates) that must earn full marks.
 
 Kinds: {kinds}. **function**: write a function; **value**: set a variable (a shape, a boolean,
 a number); **choice**: pick the right options; **predict**: state what an expression returns or
@@ -33,10 +34,13 @@ which error it raises, then verify it. Difficulty runs from ★ (direct use of o
 grader has one and are skipped, not failed, on CPU runners: its points on a CPU runner are shown
 in brackets.
 
-The last column lists what the hidden checks catch: the question's `catches` list, then the
-mistake each mutant encodes. How a question is written: [docs/bank.md](../docs/bank.md).
-`grader bank validate` checks every question in-process; `grader bank selftest` grades every
-reference, starter and mutant through the real sandbox.
+The column *alternates* counts a question's other correct answers. The last column lists what
+the hidden checks catch: the question's `catches` list, then the mistake each mutant encodes with
+its credit, the most it may earn as a fraction of the question's points (credit 0: the answer
+that shows the misconception earns nothing). How a question is written:
+[docs/bank.md](../docs/bank.md). `grader bank validate` checks every question in-process;
+`grader bank selftest` grades every reference, alternate, starter and mutant through the real
+sandbox.
 """
 
 
@@ -62,7 +66,9 @@ def _is_device_question(question: Question) -> bool:
 
 
 def _catches(question: Question) -> str:
-    items = list(question.catches) + [m.mistake["en"] for m in question.mutants]
+    items = list(question.catches) + [
+        f"{m.mistake['en']} (credit {m.credit:g})" for m in question.mutants
+    ]
     seen: list[str] = []
     for item in items:
         if _cell(item) not in seen:
@@ -91,6 +97,7 @@ def render_catalogue(bank: Bank) -> str:
             topics=len(bank.topics),
             points=sum(q.points for q in questions),
             mutants=sum(len(q.mutants) for q in questions),
+            alternates=sum(len(q.alternates) for q in questions),
             kinds=", ".join(f"{kinds[k]} {k}" for k in KINDS if kinds[k]),
         )
     ]
@@ -110,14 +117,17 @@ def render_catalogue(bank: Bank) -> str:
         lines.append(f"## {info.get('section', '')} {info['en']} · {info['zh']}".replace("  ", " "))
         lines.append("")
         lines.append(f"`{topic}`: {len(qs)} questions, {sum(q.points for q in qs):g} points.\n")
-        lines.append("| id | title | 标题 | kind | difficulty | points | the hidden checks catch |")
-        lines.append("|---|---|---|---|---|---:|---|")
+        lines.append(
+            "| id | title | 标题 | kind | difficulty | points | alternates | "
+            "the hidden checks catch |"
+        )
+        lines.append("|---|---|---|---|---|---:|---:|---|")
         for q in qs:
             kind = q.kind + (", *CUDA*" if _is_device_question(q) else "")
             lines.append(
                 f"| [`{q.id}`]({q.topic}/{q.id}/question.yaml) | {_cell(q.title['en'])} | "
                 f"{_cell(q.title['zh'])} | {kind} | {_stars(q.difficulty)} | {_points(q)} | "
-                f"{_catches(q)} |"
+                f"{len(q.alternates)} | {_catches(q)} |"
             )
         lines.append("")
     imported = sorted((q for q in bank.questions.values() if not _is_own(q)), key=lambda q: q.id)
@@ -166,9 +176,9 @@ def is_fresh(bank: Bank) -> bool:
 
 def command(args: argparse.Namespace) -> int:
     """The `grader bank catalogue` handler."""
-    from ..cli import EXIT_FAILED, EXIT_OK, _load_bank, console, err_console
+    from ..commandline import EXIT_FAILED, EXIT_OK, console, err_console, load_bank_or_exit
 
-    bank = _load_bank(args)
+    bank = load_bank_or_exit(args)
     path = catalogue_path(bank)
     if args.check:
         if is_fresh(bank):

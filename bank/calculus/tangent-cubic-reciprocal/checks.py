@@ -1,0 +1,25 @@
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_close, points
+
+
+def autograd_tangent(x0):
+    x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    y = x**3 - 1 / x
+    y.backward()
+    slope = float(x.grad)
+    return slope, float(y.detach()) - slope * x0
+
+
+@points(0.625)
+@pytest.mark.parametrize("low, high", [(0.3, 3.0), (-3.0, -0.3), (0.05, 0.5), (4.0, 9.0)])
+def test_random_points(student, rng, low, high):
+    """slope f′(x₀) and intercept f(x₀) − f′(x₀)·x₀ at random points"""
+    x0 = float(torch.empty((), dtype=torch.float64).uniform_(low, high, generator=rng))
+    out = student.cubic_tangent(x0)
+    if type(out) not in (tuple, list) or len(out) != 2:
+        raise CheckFailed("cubic_tangent(x0) should return a pair (slope, intercept).")
+    slope, intercept = autograd_tangent(x0)
+    check_close(out[0], slope, "the slope", rtol=1e-9, atol=1e-9)
+    check_close(out[1], intercept, "the intercept", rtol=1e-9, atol=1e-9)

@@ -1,0 +1,35 @@
+import pandas as pd
+
+from grader.judge import check_answer, points
+
+
+def houses():
+    return pd.DataFrame(
+        {
+            "Area": [120.5, None, 88.0, 95.25, 70.0],
+            "Roof": ["Slate", None, "Tile", "Slate", "Pave"],
+            "Alley": ["Grvl", "Pave", "Pave", "Grvl", "Pave"],
+        }
+    )
+
+
+@points(1)
+def test_plain_columns(student):
+    """N_PLAIN: the number of columns of pd.get_dummies(houses)"""
+    check_answer(student.value("N_PLAIN"), pd.get_dummies(houses()).shape[1], "N_PLAIN")
+
+
+@points(1)
+def test_columns_with_na(student):
+    """N_WITH_NA: the number of columns with dummy_na=True"""
+    expected = pd.get_dummies(houses(), dummy_na=True).shape[1]
+    check_answer(student.value("N_WITH_NA"), expected, "N_WITH_NA")
+
+
+@points(1)
+def test_all_false_rows(student):
+    """ALL_FALSE_ROWS: rows of plain whose Roof_ columns are all False"""
+    plain = pd.get_dummies(houses())
+    roof = plain[[c for c in plain.columns if c.startswith("Roof_")]]
+    expected = int((~roof.any(axis=1)).sum())
+    check_answer(student.value("ALL_FALSE_ROWS"), expected, "ALL_FALSE_ROWS")

@@ -1,0 +1,46 @@
+import pandas as pd
+import pytest
+import torch
+
+from grader.judge import CheckFailed, check_answer, points
+
+
+def table():
+    return pd.DataFrame({"Area": [120.5, 88.0], "Rooms": [3, 2], "Slate": [True, False]})
+
+
+def values_dtypes():
+    t = table()
+    arrays = (t[["Area", "Rooms"]].values, t[["Rooms", "Slate"]].values, t.values)
+    return tuple(str(a.dtype) for a in arrays)
+
+
+def raised_by_line_4():
+    try:
+        torch.tensor(table().values)
+    except Exception as exc:
+        return type(exc).__name__
+    return "no error"
+
+
+@points(1)
+@pytest.mark.parametrize("line", [1, 2, 3])
+def test_values_dtype(student, line):
+    """VALUES_DTYPES: the dtype of the array that each of lines 1-3 gives"""
+    value = student.value("VALUES_DTYPES")
+    if type(value) not in (tuple, list) or len(value) != 3:
+        raise CheckFailed("VALUES_DTYPES should be a tuple of three strings, one per line.")
+    check_answer(value[line - 1], values_dtypes()[line - 1], f"item {line} of VALUES_DTYPES")
+
+
+@points(1)
+def test_tensor_error(student):
+    """TENSOR_ERROR names what line 4 raises (or says "no error")"""
+    check_answer(student.value("TENSOR_ERROR"), raised_by_line_4(), "TENSOR_ERROR")
+
+
+@points(1)
+def test_tensor_dtype(student):
+    """TENSOR_DTYPE: the dtype of Z, as str(Z.dtype) gives it"""
+    expected = str(torch.tensor(table().to_numpy(dtype=float)).dtype)
+    check_answer(student.value("TENSOR_DTYPE"), expected, "TENSOR_DTYPE")

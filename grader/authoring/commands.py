@@ -1,0 +1,138 @@
+"""`grader bank ...`: list, validate and selftest the question bank; write its catalogue."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from rich.table import Table
+
+from ..commandline import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageProblem,
+    add_limit_arguments,
+    bank_root,
+    console,
+    err_console,
+    load_bank_or_exit,
+)
+
+
+def cmd_bank_list(args: argparse.Namespace) -> int:
+    bank = load_bank_or_exit(args)
+    questions = [q for q in bank.questions.values() if args.topic in (None, q.topic)]
+    if args.topic and args.topic not in bank.topics:
+        raise UsageProblem(f"unknown topic {args.topic!r}; topics: {', '.join(bank.topics)}")
+    order = list(bank.topics)
+    questions.sort(key=lambda q: (order.index(q.topic), q.difficulty, q.id))
+    if args.json:
+        print(json.dumps([q.summary() for q in questions], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    table = Table(title=f"{len(questions)} questions")
+    for column in ("id", "topic", "difficulty", "points", "title (en)", "title (zh)"):
+        table.add_column(column)
+    for q in questions:
+        table.add_row(
+            q.id, q.topic, "★" * q.difficulty, f"{q.points:g}", q.title["en"], q.title["zh"]
+        )
+    console.print(table)
+    return EXIT_OK
+
+
+def cmd_bank_validate(args: argparse.Namespace) -> int:
+    from ..authoring.verify import validate_bank
+
+    bank, problems = validate_bank(bank_root(args))
+    for problem in problems:
+        err_console.print(f"[red]error[/red] {problem}")
+    if problems:
+        err_console.print(f"{len(problems)} problem(s) in the bank.")
+        return EXIT_FAILED
+    mutants = sum(len(q.mutants) for q in bank.questions.values())
+    alternates = sum(len(q.alternates) for q in bank.questions.values())
+    console.print(
+        f"bank OK: {len(bank.questions)} questions in {len(bank.topics)} topics, "
+        f"{len(bank.assignments)} assignment(s); every reference and all {alternates} alternates "
+        f"get full marks, every starter 0 on hidden checks, all {mutants} mutants are caught "
+        "within their credit, points fit the difficulty, and no failure message gives an answer "
+        "away."
+    )
+    return EXIT_OK
+
+
+def cmd_bank_selftest(args: argparse.Namespace) -> int:
+    from ..authoring.selftest import command
+
+    return command(args)
+
+
+def cmd_bank_catalogue(args: argparse.Namespace) -> int:
+    from ..authoring.catalogue import command
+
+    return command(args)
+
+
+def register(subparsers: Any) -> None:
+    bank = subparsers.add_parser(
+        "bank", help="list, validate and selftest the question bank; write its catalogue"
+    )
+    bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION")
+    listing = bank_sub.add_parser(
+        "list",
+        help="list questions",
+        description="List the questions of the bank. Example: grader bank list --topic autograd --json",
+    )
+    listing.add_argument("--topic", help="only this topic")
+    listing.add_argument(
+        "--json", action="store_true", help="print a JSON array instead of a table"
+    )
+    listing.set_defaults(handler=cmd_bank_list)
+    validate = bank_sub.add_parser(
+        "validate",
+        help="check every question file, run every reference, alternate, starter and mutant",
+        description=(
+            "Validate the bank: schema of every YAML file, known topics, unique ids, points that add "
+            "up and fit the difficulty, references and alternates that pass all their checks, "
+            "starters at 0, mutants that some hidden check catches and that earn no more than "
+            "their declared credit, failure messages that give no answer away. Each problem is "
+            "printed as FILE: FIELD: PROBLEM. Exit 1 when there is any."
+        ),
+    )
+    validate.set_defaults(handler=cmd_bank_validate)
+    selftest = bank_sub.add_parser(
+        "selftest",
+        help="grade every reference, alternate, starter and mutant through the real sandbox",
+        description=(
+            "Grade each question's reference and alternates (must get full marks), starter (must "
+            "get 0 on hidden checks) and mutants (each must lose points, within its credit) as "
+            "one-cell notebooks through the sandbox, and each assignment's solution notebook "
+            "(full marks) and templates (0 on hidden checks). Prints counts per topic, the "
+            "mutant kill rate and every failure as ID: VARIANT: PROBLEM; exit 1 on any failure.\n"
+            "Example: grader bank selftest --topic calculus --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    selftest.add_argument(
+        "--topic", action="append", help="only this topic (repeatable) and its assignment"
+    )
+    selftest.add_argument(
+        "--question", nargs="+", metavar="ID", help="only these questions (no assignments)"
+    )
+    selftest.add_argument("--json", action="store_true", help="print a JSON report")
+    add_limit_arguments(selftest)
+    selftest.set_defaults(handler=cmd_bank_selftest)
+    catalogue = bank_sub.add_parser(
+        "catalogue",
+        help="write bank/README.md, the catalogue of questions",
+        description=(
+            "Generate bank/README.md from the bank: per topic its questions (title, kind, "
+            "difficulty, points, what the hidden checks catch) and the assignments. With --check, "
+            "write nothing and exit 1 when the file is stale.\n"
+            "Example: grader bank catalogue --check"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    catalogue.add_argument("--check", action="store_true", help="exit 1 if bank/README.md is stale")
+    catalogue.set_defaults(handler=cmd_bank_catalogue)

@@ -1,0 +1,1 @@
+"""The question bank as data: the model (questions, assignments, topics) and its loader."""

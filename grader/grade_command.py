@@ -1,0 +1,58 @@
+"""`grader grade`: one notebook from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from .commandline import (
+    EXIT_OK,
+    UsageProblem,
+    add_limit_arguments,
+    console,
+    grader_from_args,
+    load_bank_or_exit,
+    require_assignments,
+)
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .grade import summary_lines, write_result
+    from .submission import NotebookProblem, load_submission
+
+    bank = load_bank_or_exit(args)
+    require_assignments(bank, args.assignment)
+    try:
+        submission = load_submission(Path(args.submission))
+    except NotebookProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    with grader_from_args(args, bank, args.assignment) as grader:
+        result = grader.grade(submission)
+    if args.json:
+        write_result(result, Path(args.json))
+    for line in summary_lines(result, bank):
+        console.print(line, markup=False)
+    return EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    grade = subparsers.add_parser(
+        "grade",
+        help="grade one notebook",
+        description=(
+            "Run every code cell of SUBMISSION in a sandbox, then run the assignment's public and "
+            "hidden checks from the grader's own process, and print per-question scores and what "
+            "failed. Exit 0 whenever the notebook was graded (even at 0 points), 2 when the file is "
+            "not a usable notebook, 1 when the grader itself failed.\n"
+            "Example: grader grade alice.ipynb --assignment preliminaries-core --json alice.json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    grade.add_argument("submission", help="the .ipynb file")
+    grade.add_argument(
+        "--assignment", required=True, help="assignment name, e.g. preliminaries-core"
+    )
+    grade.add_argument("--json", metavar="OUT", help="write the result JSON here")
+    add_limit_arguments(grade)
+    grade.set_defaults(handler=cmd_grade)

@@ -1,0 +1,5 @@
+import pandas as pd
+
+
+def count_missing(data):
+    return data.isna().sum()

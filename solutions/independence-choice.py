@@ -1,0 +1,1 @@
+TRUE_STATEMENTS = {"A", "D"}

@@ -1,0 +1,2 @@
+def manhattan(p, q):
+    return (p - q).abs().sum()

@@ -1,0 +1,1 @@
+SEED_PREDICTIONS = (False, True, True, True)

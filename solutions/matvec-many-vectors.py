@@ -1,0 +1,2 @@
+def matvec_rows(A, X):
+    return X @ A.T

@@ -1,0 +1,3 @@
+N_PLAIN = 6
+N_WITH_NA = 8
+ALL_FALSE_ROWS = 1

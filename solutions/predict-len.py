@@ -1,0 +1,2 @@
+LEN_PREDICTIONS = (2, 2, 3, 4)
+LEN_AXIS = 0

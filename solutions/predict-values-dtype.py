@@ -1,0 +1,3 @@
+VALUES_DTYPES = ("float64", "object", "object")
+TENSOR_ERROR = "TypeError"
+TENSOR_DTYPE = "torch.float64"
