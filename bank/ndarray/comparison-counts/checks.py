@@ -26,7 +26,9 @@ def test_counts(student):
     for got, want, name in zip(value, expected, names):
         got = as_int(got)
         if type(got) is not int:
-            raise CheckFailed(f"the count for {name} should be an int, but it is {describe_type(got)}.")
+            raise CheckFailed(
+                f"the count for {name} should be an int, but it is {describe_type(got)}."
+            )
         if got != want:
             raise CheckFailed(f"the count for {name} is not right.")
 

@@ -14,7 +14,6 @@ EXPRESSIONS = {
 }
 
 
-
 def check_group(student, letters):
     value = student.value("DTYPES")
     if type(value) not in (tuple, list) or len(value) != len(EXPRESSIONS):
@@ -50,5 +49,3 @@ def test_integer_arithmetic(student):
 def test_promotion(student):
     """F and G: combining two dtypes, or a tensor and a Python number"""
     check_group(student, "FG")
-
-

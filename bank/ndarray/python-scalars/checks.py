@@ -8,7 +8,9 @@ NAMES = ("value", "as_float", "as_int")
 
 def check_numbers(out, t, what):
     if type(out) not in (tuple, list) or len(out) != 3:
-        raise CheckFailed(f"{what} should be a tuple of three numbers, but it is {describe_type(out)}.")
+        raise CheckFailed(
+            f"{what} should be a tuple of three numbers, but it is {describe_type(out)}."
+        )
     expected = (t.item(), float(t), int(t))
     for name, got, want in zip(NAMES, out, expected):
         if type(got) is not type(want):

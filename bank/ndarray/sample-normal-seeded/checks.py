@@ -54,9 +54,7 @@ def test_shape_mean_and_std(student, rng, shape, mean, std):
 def test_same_seed_same_tensor(student, rng):
     """the same seed gives the same normal samples, another seed different ones"""
     seed, shape = a_seed(rng), (300, 200)
-    first = check_shape_dtype(
-        student.sample_normal(shape, 1.0, 2.0, seed), shape, "the first call"
-    )
+    first = check_shape_dtype(student.sample_normal(shape, 1.0, 2.0, seed), shape, "the first call")
     check_mean_std(first, 1.0, 2.0, f"sample_normal({shape}, 1.0, 2.0, seed)")
     again = check_shape_dtype(
         student.sample_normal(shape, 1.0, 2.0, seed), shape, "the second call"

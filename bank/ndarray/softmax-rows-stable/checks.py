@@ -30,7 +30,9 @@ def test_rows(student, rng, n, d):
     """each row is the softmax of that row (square and non-square inputs, rows of very
     different sizes)"""
     X = with_large_rows(torch.randn(n, d, generator=rng) * 2, rng)
-    check_softmax(student.softmax_rows(X), X, f"softmax_rows(X) for a {n}x{d} X", rtol=1e-4, atol=1e-6)
+    check_softmax(
+        student.softmax_rows(X), X, f"softmax_rows(X) for a {n}x{d} X", rtol=1e-4, atol=1e-6
+    )
 
 
 @points(1)

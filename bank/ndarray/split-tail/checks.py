@@ -15,16 +15,19 @@ def check_pair(call, x, k, what):
 
 
 @points(1)
-@pytest.mark.parametrize("which", ["zero", "all", "one", "middle"])
-def test_split(student, rng, which):
-    """head holds the first n - k elements, tail the last k (k = 0, n, 1 and in between)"""
+@pytest.mark.parametrize(
+    "dtype",
+    [torch.float32, torch.int64, torch.float64, torch.bool],
+    ids=["float32", "int64", "float64", "bool"],
+)
+def test_split(student, rng, dtype):
+    """head holds the first n - k elements, tail the last k (k = 0, 1, n and in between)"""
     n = int(torch.randint(5, 10, (1,), generator=rng))
-    k = {
-        "zero": 0,
-        "all": n,
-        "one": 1,
-        "middle": int(torch.randint(2, n - 1, (1,), generator=rng)),
-    }[which]
-    x = torch.randn(n, generator=rng)
-    call = student.call("split_tail", x, k)
-    check_pair(call, x, k, f"split_tail(x, {k}) for x of length {n}")
+    x = (torch.randn(n, generator=rng) * 10).to(dtype)
+    if dtype == torch.bool:
+        x = torch.rand(n, generator=rng) > 0.5
+        x[0], x[-1] = True, False  # the two ends differ, so the first k never pass for the last k
+    middle = int(torch.randint(2, n - 1, (1,), generator=rng))
+    for k in (0, 1, middle, n):
+        call = student.call("split_tail", x, k)
+        check_pair(call, x, k, f"split_tail(x, {k}) for a {dtype} x of length {n}")

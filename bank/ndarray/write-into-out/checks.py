@@ -36,6 +36,7 @@ def test_returns_out_itself(student, rng):
     call = student.call("add_into_out", X, Y, torch.zeros(4, 3))
     check_returns_out(call)
     check_tensor(call.input_after(2), X + Y, "the caller's out after the call")
+    check_unchanged(call.input_after(0), X, "X")
 
 
 @points(1)
@@ -46,3 +47,4 @@ def test_float64_out_keeps_its_dtype(student, rng):
     call = student.call("add_into_out", X, Y, out)
     check_returns_out(call)
     check_tensor(call.input_after(2), (X + Y).double(), "the caller's float64 out after the call")
+    check_unchanged(call.input_after(0), X, "X")

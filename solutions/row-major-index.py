@@ -1,0 +1,1 @@
+FLAT_INDICES = (3, 6, 7, 9)
