@@ -135,7 +135,7 @@ def test_missing_field(bank_copy):
 
 
 def test_wrong_type(bank_copy):
-    _edit(bank_copy / "ndarray/grid/question.yaml", "points: 5\n", "points: five\n")
+    _edit(bank_copy / "ndarray/grid/question.yaml", "points: 3\n", "points: five\n")
     problems = _problems(bank_copy)
     assert any("grid/question.yaml: points:" in p and "wrong type" in p for p in problems)
 
@@ -196,9 +196,9 @@ def test_mutant_not_caught(bank_copy):
 
 
 def test_points_must_add_up(bank_copy):
-    _edit(bank_copy / "ndarray/grid/question.yaml", "points: 5\n", "points: 7\n")
+    _edit(bank_copy / "ndarray/grid/question.yaml", "points: 3\n", "points: 7\n")
     problems = _problems(bank_copy)
-    assert any("grid/question.yaml: points: is 7 but its checks add up to 5" in p for p in problems)
+    assert any("grid/question.yaml: points: is 7 but its checks add up to 3" in p for p in problems)
 
 
 def test_invalid_yaml(bank_copy):
