@@ -127,7 +127,8 @@ def test_junit_summary_points_and_classroom_result(bank, core_max, tmp_path, mon
 
     # The job summary: a table per graded notebook, the unusable one named, the total.
     assert summary.count("| question | points | not passed |") == 2
-    assert "| grid | 5 / 5 | ✓ |" in summary and "| grid | 0 / 5 |" in summary
+    grid = f"{bank.questions['grid'].points:g}"
+    assert f"| grid | {grid} / {grid} | ✓ |" in summary and f"| grid | 0 / {grid} |" in summary
     assert "Not graded: broken.ipynb" in summary
     assert f"**Total: Points {full:g}/{2 * full:g}**" in summary
     assert "left out of the maximum" in summary
