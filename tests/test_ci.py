@@ -161,7 +161,7 @@ def test_min_score_exit_codes(tmp_path, monkeypatch, capsys):
         cwd=tmp_path,
     )
     assert code == 1
-    assert "bob.ipynb scored 0/14, below --min-score 60%" in err
+    assert re.search(r"bob\.ipynb scored 0/[\d.]+, below --min-score 60%", err), err
     assert "alice.ipynb scored" not in err
     assert "(minimum 60%: NOT met)" in summary
     code, out, err, _, _ = run_ci(
@@ -173,7 +173,8 @@ def test_min_score_exit_codes(tmp_path, monkeypatch, capsys):
         cwd=tmp_path,
     )
     assert code == 0, err
-    assert "Points 14/14" in out.splitlines()
+    points = [line for line in out.splitlines() if line.startswith("Points ")]
+    assert len(points) == 1 and re.fullmatch(r"Points ([\d.]+)/\1", points[0]), points
 
 
 def test_unusable_input_exits_2_with_one_line(bank, tmp_path, monkeypatch, capsys):
