@@ -28,8 +28,7 @@ from typing import Any
 import torch
 
 from ..sandbox.base import CallTimeout, SandboxCrashed, Session
-from ..sandbox.inside import codec
-from ..sandbox.inside.agent import tensor_paths
+from ..sandbox.inside import codec, protocol
 from .feedback import CheckFailed
 from .functions import functions_as_source
 
@@ -143,7 +142,7 @@ def check_used_autograd(
 
 
 def _write_back(args: tuple, kwargs: dict, outcome: CallOutcome) -> None:
-    for path, tensor in tensor_paths(args, kwargs).values():
+    for path, tensor in codec.tensor_paths(args, kwargs).values():
         after = outcome.inputs_after.get(path)
         if (
             type(after) is torch.Tensor
@@ -185,15 +184,15 @@ class Student:
         except (CallTimeout, SandboxCrashed):
             self._on_session_lost()
             raise
-        if "agent_error" in message.header:
+        if protocol.AGENT_ERROR in message.header:
             self._on_session_lost()
-            raise SandboxCrashed(str(message.header["agent_error"])[:300])
+            raise SandboxCrashed(str(message.header[protocol.AGENT_ERROR])[:300])
         return message
 
     def run_source(self, source: str) -> tuple[bool, str, str]:
         """Run `source` in the student's namespace, in the sandbox (an imported otter case that
         must run where otter runs it): (ok, stdout, "Type: message" of the error or "")."""
-        header = self._request({"op": "run_cell", "source": source}, {}).header
+        header = self._request({protocol.OP: protocol.RUN_CELL, "source": source}, {}).header
         error_info = header.get("error")
         error = ""
         if isinstance(error_info, dict):
@@ -202,7 +201,7 @@ class Student:
         return header.get("status") == "ok", stdout if isinstance(stdout, str) else "", error
 
     def describe(self, name: str) -> dict[str, Any]:
-        message = self._request({"op": "describe", "names": [name]}, {})
+        message = self._request({protocol.OP: protocol.DESCRIBE, "names": [name]}, {})
         info = message.header.get("names", {}).get(name)
         if not isinstance(info, dict):
             raise SandboxCrashed("the sandbox sent a malformed reply")
@@ -212,7 +211,7 @@ class Student:
         return bool(self.describe(name).get("defined"))
 
     def value(self, name: str) -> Any:
-        message = self._request({"op": "get", "name": name}, {})
+        message = self._request({protocol.OP: protocol.GET, "name": name}, {})
         if message.header.get("missing"):
             raise NameMissing(name)
         if "unencodable" in message.header:
@@ -224,7 +223,7 @@ class Student:
         sent_args = tuple(functions_as_source(a) for a in args)
         sent_kwargs = {k: functions_as_source(v) for k, v in kwargs.items()}
         message = self._request(
-            {"op": "call", "name": name}, {"args": sent_args, "kwargs": sent_kwargs}
+            {protocol.OP: protocol.CALL, "name": name}, {"args": sent_args, "kwargs": sent_kwargs}
         )
         header, values = message.header, message.values
         if header.get("missing"):

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .inside import protocol
+
 if TYPE_CHECKING:  # the batch parent uses Limits without importing torch (~2 s)
     from .inside import codec
 
@@ -185,8 +187,8 @@ class Engine(ABC):
 
 def cell_outcome_from_reply(message: codec.Message) -> CellOutcome:
     header = message.header
-    if "agent_error" in header:
-        raise SandboxCrashed(str(header["agent_error"])[:300])
+    if protocol.AGENT_ERROR in header:
+        raise SandboxCrashed(str(header[protocol.AGENT_ERROR])[:300])
     status = header.get("status")
     if status not in ("ok", "error"):
         raise SandboxCrashed("the sandbox sent a malformed cell reply")

@@ -36,7 +36,7 @@ from .base import (
 )
 from .cgroups import SandboxCgroup, cgroups_available, prefer_not_to_oom_kill
 from .framing import recv_frame_before
-from .inside import wire
+from .inside import protocol, wire
 from .isolation import (
     LaunchPlan,
     UidLease,
@@ -129,7 +129,8 @@ class ForkSession(Session):
         try:
             self.sock.settimeout(CONTROL_TIMEOUT)
             wire.send_frame(
-                self.sock, _codec().encode_message({"op": "run_cells", "sources": sources}, {})
+                self.sock,
+                _codec().encode_message({protocol.OP: protocol.RUN_CELLS, "sources": sources}, {}),
             )
         except OSError as exc:
             self.kill()
@@ -189,7 +190,7 @@ class ForkSession(Session):
         if self.alive:
             try:
                 self.sock.settimeout(1.0)
-                wire.send_frame(self.sock, _codec().encode_message({"op": "bye"}, {}))
+                wire.send_frame(self.sock, _codec().encode_message({protocol.OP: protocol.BYE}, {}))
             except OSError:
                 pass
         self.kill()
@@ -348,7 +349,7 @@ class ForkEngine(Engine):
         if self.control is not None:
             try:
                 self.control.settimeout(2.0)
-                self.control.send(b'{"op": "exit"}')
+                self.control.send(json.dumps({protocol.OP: protocol.EXIT}).encode())
             except OSError:
                 pass
             self.control.close()
@@ -408,7 +409,7 @@ class ForkEngine(Engine):
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 reply = self._control(
-                    {"op": "spawn", "limits": child_limits(limits, self.gpu)},
+                    {protocol.OP: protocol.SPAWN, "limits": child_limits(limits, self.gpu)},
                     [theirs.fileno()],
                 )
             except SandboxCrashed:
@@ -437,7 +438,7 @@ class ForkEngine(Engine):
             self._stop_zygote()
             return
         try:
-            self._control({"op": "kill"}, wait=False)
+            self._control({protocol.OP: protocol.KILL}, wait=False)
         except SandboxCrashed:
             # A student process killed the zygote: start afresh (which also kills stragglers).
             self._stop_zygote()

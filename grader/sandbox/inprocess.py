@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import CellOutcome, Engine, Isolation, Limits, Session, cell_outcome_from_reply
-from .inside import codec
+from .inside import codec, protocol
 from .inside.agent import Agent
 
 
@@ -20,7 +20,9 @@ class InProcessSession(Session):
         self.agent = Agent(shell=None, max_bytes=limits.max_message_bytes)
 
     def run_cell(self, source: str, timeout: float) -> CellOutcome:
-        reply = self.agent.handle(codec.encode_message({"op": "run_cell", "source": source}, {}))
+        reply = self.agent.handle(
+            codec.encode_message({protocol.OP: protocol.RUN_CELL, "source": source}, {})
+        )
         return cell_outcome_from_reply(codec.decode_message(reply or b""))
 
     def request(

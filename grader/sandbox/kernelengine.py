@@ -40,7 +40,7 @@ from .base import (
     call_with_deadline,
 )
 from .framing import recv_frame_before
-from .inside import codec, wire
+from .inside import codec, protocol, wire
 from .isolation import (
     INSIDE_DIR,
     bwrap_isolation,
@@ -317,7 +317,7 @@ class KernelSession(Session):
         if self.alive and self.serving:
             try:
                 self.ours.settimeout(1.0)
-                wire.send_frame(self.ours, codec.encode_message({"op": "bye"}, {}))
+                wire.send_frame(self.ours, codec.encode_message({protocol.OP: protocol.BYE}, {}))
             except OSError:
                 pass
         self.kill()

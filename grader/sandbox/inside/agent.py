@@ -29,7 +29,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import codec, wire
+from . import codec, protocol, wire
 
 OUTPUT_TAIL_CHARS = 4000
 ERROR_CHARS = 2000
@@ -187,9 +187,9 @@ class Agent:
         except BaseException as exc:
             return [self._failure(exc)]
         sources = message.header.get("sources")
-        if message.header.get("op") == "run_cells" and type(sources) is list:
+        if message.header.get(protocol.OP) == protocol.RUN_CELLS and type(sources) is list:
             return (self._answer(self.run_cell, str(source)) for source in sources)
-        if message.header.get("op") == "bye":
+        if message.header.get(protocol.OP) == protocol.BYE:
             return None
         return [self._answer(self._dispatch, message)]
 
@@ -200,21 +200,19 @@ class Agent:
             return self._failure(exc)
 
     def _dispatch(self, message: codec.Message) -> bytes:
-        op = message.header.get("op")
-        if op == "run_cell":
+        op = message.header.get(protocol.OP)
+        if op == protocol.RUN_CELL:
             return self.run_cell(str(message.header.get("source", "")))
-        if op == "call":
+        if op == protocol.CALL:
             return self.call(message)
-        if op == "get":
+        if op == protocol.GET:
             return self.get(str(message.header.get("name", "")))
-        if op == "describe":
+        if op == protocol.DESCRIBE:
             return self.describe(message.header.get("names", []))
-        if op == "ping":
-            return codec.encode_message({"ok": True}, {})
         return self._error_reply(f"unknown op {op!r}")
 
     def _error_reply(self, text: str) -> bytes:
-        return codec.encode_message({"agent_error": text}, {})
+        return codec.encode_message({protocol.AGENT_ERROR: text}, {})
 
     def _failure(self, exc: BaseException) -> bytes:
         return self._error_reply(f"agent failure: {type(exc).__name__}: {_short(exc, 300)}")
@@ -280,7 +278,7 @@ class Agent:
         kwargs = message.values.get("kwargs", {})
         if type(args) is not tuple or type(kwargs) is not dict:
             return self._error_reply("bad call arguments")
-        originals = tensor_paths(args, kwargs)
+        originals = codec.tensor_paths(args, kwargs)
         raised: dict[str, str] | None = None
         result: Any = None
         backward_before, forward_before = AUTOGRAD.counts()
@@ -353,26 +351,3 @@ def _runs(after: Any, before: Any) -> int:
     except BaseException:
         return 0
     return value if type(value) is int and 0 <= value < 2**62 else 0
-
-
-def tensor_paths(args: tuple, kwargs: dict) -> dict[int, tuple[str, Any]]:
-    """id -> (path, tensor) for every tensor inside the call's arguments."""
-    found: dict[int, tuple[str, Any]] = {}
-
-    def walk(value: Any, path: str, depth: int) -> None:
-        if depth > 8:
-            return
-        if type(value) is codec.TENSOR_TYPE or type(value) is codec.PARAMETER_TYPE:
-            found.setdefault(id(value), (path, value))
-        elif type(value) in (list, tuple):
-            for i, item in enumerate(value):
-                walk(item, f"{path}[{i}]", depth + 1)
-        elif type(value) is dict:
-            for key, item in value.items():
-                walk(item, f"{path}[{key!r}]", depth + 1)
-
-    for i, arg in enumerate(args):
-        walk(arg, f"args[{i}]", 0)
-    for key, arg in kwargs.items():
-        walk(arg, f"kwargs[{key!r}]", 0)
-    return found

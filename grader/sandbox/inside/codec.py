@@ -866,3 +866,26 @@ def _decode_message(
 def remote_info(tensor: Any) -> RemoteTensorInfo | None:
     """What the sandbox reported about a decoded tensor (device, grad, identity...)."""
     return getattr(tensor, "_remote_info", None)
+
+
+def tensor_paths(args: tuple, kwargs: dict) -> dict[int, tuple[str, Any]]:
+    """id -> (path, tensor) for every tensor inside the call's arguments."""
+    found: dict[int, tuple[str, Any]] = {}
+
+    def walk(value: Any, path: str, depth: int) -> None:
+        if depth > 8:
+            return
+        if type(value) is TENSOR_TYPE or type(value) is PARAMETER_TYPE:
+            found.setdefault(id(value), (path, value))
+        elif type(value) in (list, tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]", depth + 1)
+        elif type(value) is dict:
+            for key, item in value.items():
+                walk(item, f"{path}[{key!r}]", depth + 1)
+
+    for i, arg in enumerate(args):
+        walk(arg, f"args[{i}]", 0)
+    for key, arg in kwargs.items():
+        walk(arg, f"kwargs[{key!r}]", 0)
+    return found

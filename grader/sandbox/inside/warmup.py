@@ -86,7 +86,7 @@ def warm_up(shell, cells: tuple[str, ...] = ()) -> None:
     copy-on-write page faults before its submission arrives: a little less latency for a little
     more CPU, worth it when one submission is graded, not in a busy batch (docs/sandbox.md,
     "History and measurements", has the figures and why the other cells are not run there)."""
-    from . import codec
+    from . import codec, protocol
     from .agent import Agent
 
     if shell is None:
@@ -94,10 +94,10 @@ def warm_up(shell, cells: tuple[str, ...] = ()) -> None:
     saved = dict(shell.user_ns)
     agent = Agent(shell=shell)
     for source in cells:
-        agent.handle(codec.encode_message({"op": "run_cell", "source": source}, {}))
+        agent.handle(codec.encode_message({protocol.OP: protocol.RUN_CELL, "source": source}, {}))
     agent.handle(
         codec.encode_message(
-            {"op": "call", "name": "_warm_up"}, {"args": (WARM_UP_ARG,), "kwargs": {}}
+            {protocol.OP: protocol.CALL, "name": "_warm_up"}, {"args": (WARM_UP_ARG,), "kwargs": {}}
         )
     )
     shell.user_ns.clear()

@@ -31,7 +31,7 @@ import socket
 import sys
 import time
 
-from . import warmup
+from . import protocol, warmup
 from .cleanup import JANITORS, Janitor, kill_submission, reap_children
 from .confinement import (
     PR_SET_CHILD_SUBREAPER,
@@ -190,8 +190,8 @@ def main() -> None:
         if not data:
             break
         message = json.loads(data)
-        op = message.get("op")
-        if op == "spawn":
+        op = message.get(protocol.OP)
+        if op == protocol.SPAWN:
             if warm is None:
                 warm = fork_next()
             if not hand_over(warm, message.get("limits", {}), fds[0]):
@@ -206,13 +206,13 @@ def main() -> None:
             if kill_mode == "uid":
                 time.sleep(SPAWN_YIELD_S)
                 warm = fork_next()  # under the other uid, while this submission is graded
-        elif op == "kill":
+        elif op == protocol.KILL:
             killed = kill_submission(kill_mode, current, wipe_paths)
             current = None
             if warm is None:
                 warm = fork_next()
             control.send(json.dumps({"killed": killed}).encode())
-        elif op == "exit":
+        elif op == protocol.EXIT:
             break
     kill_submission(kill_mode, current, wipe_paths)
     if warm is not None:

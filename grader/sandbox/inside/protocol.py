@@ -1,0 +1,27 @@
+"""The RPC's vocabulary, written once for both sides of the trust boundary.
+
+The judge (and the engines) send requests whose header holds `OP` and the op's fields; the
+agent in the student's process answers each with one reply (one per cell for `RUN_CELLS`). The
+fork engine's zygote takes its own small set of control ops over its control socket. Framing is
+in wire.py, encoding in codec.py.
+"""
+
+from __future__ import annotations
+
+OP = "op"
+
+# Judge -> agent (the student's process).
+RUN_CELL = "run_cell"  # {"source": str} -> a cell reply
+RUN_CELLS = "run_cells"  # {"sources": [str]} -> a cell reply per cell, as each ends
+CALL = "call"  # {"name": str} + values {"args", "kwargs"} -> a call reply
+GET = "get"  # {"name": str} -> the variable's value
+DESCRIBE = "describe"  # {"names": [str]} -> what each name is
+BYE = "bye"  # no reply: the agent stops serving
+
+# Grader -> zygote (fork engine control socket).
+SPAWN = "spawn"  # {"limits": {...}} + the child's RPC socket -> {"pid": N}
+KILL = "kill"  # -> {"killed": N}
+EXIT = "exit"
+
+# The key of a reply that reports a failure of the agent itself (not of the student's code).
+AGENT_ERROR = "agent_error"
