@@ -13,6 +13,8 @@ device) with a one-line reason.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,7 @@ from rich.console import Console
 if TYPE_CHECKING:
     from .bank.model import Bank
     from .grade import DevicePlan, Grader
+    from .gradebook.store import Gradebook
     from .sandbox.base import Limits
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -154,3 +157,29 @@ def grader_from_args(args: argparse.Namespace, bank: Bank, assignment: str | Non
         )
     except GraderSetupError as exc:
         raise UsageProblem(str(exc)) from None
+
+
+@contextmanager
+def existing_gradebook(db: str) -> Iterator[Gradebook]:
+    """An existing gradebook, closed afterwards (exports and reports read one): a missing path,
+    a file that is not a gradebook or an unreadable one is a one-line usage error."""
+    import sqlite3
+
+    from .gradebook.store import Gradebook, GradebookProblem
+
+    path = Path(db)
+    if not path.is_file():
+        raise UsageProblem(
+            f"{path}: no such gradebook; fill one first with "
+            f"`grader batch SUBMISSIONS --assignment A --db {path}`"
+        )
+    try:
+        book = Gradebook(path)
+    except GradebookProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    except sqlite3.DatabaseError as exc:  # e.g. locked or unreadable
+        raise UsageProblem(f"{path}: cannot read the gradebook ({exc})") from None
+    try:
+        yield book
+    finally:
+        book.close()

@@ -6,6 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..commandline import existing_gradebook
+from ..interop.commands import add_otter_export
+
 EXPORT_HELP = """\
 Export grades from a gradebook written by `grader batch`.
 
@@ -78,25 +81,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--counting-only", action="store_true", help="only the submission that counts per student"
     )
     js.set_defaults(handler=cmd_export_json)
+    add_otter_export(formats)
     export.set_defaults(handler=lambda args: _no_format(export))
 
 
 def _no_format(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
-
-
-def _open(db: str):
-    from ..commandline import UsageProblem
-    from ..gradebook.store import Gradebook, GradebookProblem
-
-    path = Path(db)
-    if not path.is_file():
-        raise UsageProblem(f"{db}: no such gradebook; create one with `grader batch ... --db {db}`")
-    try:
-        return Gradebook(path)
-    except GradebookProblem as exc:
-        raise UsageProblem(str(exc)) from None
 
 
 def _check_assignment(book, assignment: str | None) -> None:
@@ -113,7 +104,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     from ..commandline import UsageProblem, console
     from .csvfile import write_csv
 
-    with _open(args.db) as book:
+    with existing_gradebook(args.db) as book:
         _check_assignment(book, args.assignment)
         assignment = args.assignment
         if assignment is None:
@@ -132,7 +123,7 @@ def cmd_export_gradescope(args: argparse.Namespace) -> int:
     from ..commandline import console
     from .gradescope import write_gradescope
 
-    with _open(args.db) as book:
+    with existing_gradebook(args.db) as book:
         _check_assignment(book, args.assignment)
         results = book.results(args.assignment, counting_only=not args.all)
     written = write_gradescope(results, Path(args.dir), hidden_visibility=args.hidden_visibility)
@@ -147,7 +138,7 @@ def cmd_export_json(args: argparse.Namespace) -> int:
     from ..commandline import console
     from .jsonfile import write_json
 
-    with _open(args.db) as book:
+    with existing_gradebook(args.db) as book:
         _check_assignment(book, args.assignment)
         results = book.results(args.assignment, counting_only=args.counting_only)
     count = write_json(results, Path(args.out))

@@ -73,23 +73,9 @@ def cmd_export_otter(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _format_subparsers(
-    subparsers: argparse._SubParsersAction, command: str, help_text: str, dest: str
-) -> argparse._SubParsersAction:
-    """The FORMAT subparsers of `grader COMMAND`, created unless another module made them."""
-    parser = subparsers.choices.get(command)
-    if parser is None:
-        parser = subparsers.add_parser(command, help=help_text)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    return parser.add_subparsers(dest=dest, metavar="FORMAT")
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
-    import_sub = _format_subparsers(
-        subparsers, "import", "import an assignment from another grader", "import_format"
-    )
+    importer = subparsers.add_parser("import", help="import an assignment from another grader")
+    import_sub = importer.add_subparsers(dest="import_format", metavar="FORMAT")
     otter = import_sub.add_parser(
         "otter",
         help="import an otter-grader assignment (autograder zip or tests folder)",
@@ -116,11 +102,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     otter.set_defaults(handler=cmd_import_otter)
 
-    # `grader export` may already exist (grades: csv, gradescope, json); otter joins its formats
-    export_sub = _format_subparsers(
-        subparsers, "export", "export an assignment for another grader", "export_format"
-    )
-    out = export_sub.add_parser(
+
+def add_otter_export(export_formats: argparse._SubParsersAction) -> None:
+    """`grader export otter`: `grader export` belongs to grader.exports, which adds this format
+    of ours to its own (csv, gradescope, json)."""
+    out = export_formats.add_parser(
         "otter",
         help="write an otter-assign master notebook",
         description=(

@@ -9,12 +9,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..commandline import UsageProblem, console, load_bank_or_exit
+from ..commandline import UsageProblem, console, existing_gradebook, load_bank_or_exit
 
 EXAMPLE_FEEDBACK = "grader report feedback --db gradebook.sqlite --out feedback/ --lang zh"
 EXAMPLE_CLASS = "grader report class --db gradebook.sqlite --out class.html"
@@ -70,31 +68,6 @@ def register(subparsers: Any) -> None:
     klass.set_defaults(handler=cmd_class)
 
 
-@contextmanager
-def _gradebook(db: str) -> Iterator[Any]:
-    """Open an existing gradebook; bad paths and non-SQLite files are one-line usage errors."""
-    import sqlite3
-
-    path = Path(db)
-    if not path.is_file():
-        raise UsageProblem(
-            f"{path}: no such gradebook; fill one first with "
-            f"`grader batch SUBMISSIONS --assignment A --db {path}`"
-        )
-    from ..gradebook.store import Gradebook, GradebookProblem
-
-    try:
-        book = Gradebook(path)
-    except GradebookProblem as exc:
-        raise UsageProblem(str(exc)) from None
-    except sqlite3.DatabaseError as exc:  # e.g. locked or unreadable
-        raise UsageProblem(f"{path}: cannot read the gradebook ({exc})") from None
-    try:
-        yield book
-    finally:
-        book.close()
-
-
 def _assignments(book: Any, wanted: str | None, db: str) -> list[str]:
     present = book.assignments()
     if not present:
@@ -131,7 +104,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise UsageProblem(f"--out {out}: exists and is not a folder; give a folder path")
     written = 0
-    with _gradebook(args.db) as book:
+    with existing_gradebook(args.db) as book:
         for assignment in _assignments(book, args.assignment, args.db):
             folder = out / _UNSAFE.sub("_", assignment)
             folder.mkdir(parents=True, exist_ok=True)
@@ -166,7 +139,7 @@ def cmd_class(args: argparse.Namespace) -> int:
         raise UsageProblem(
             f"--out {out}: is a folder; give a file name such as {out / 'class.html'}"
         )
-    with _gradebook(args.db) as book:
+    with existing_gradebook(args.db) as book:
         assignments = _assignments(book, args.assignment, args.db)
         if len(assignments) > 1:
             raise UsageProblem(
