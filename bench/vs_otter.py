@@ -24,7 +24,7 @@ import nbformat  # noqa: E402
 
 from grader.bank.loader import load_bank  # noqa: E402
 from grader.grade import grade_submission, plan_devices  # noqa: E402
-from grader.interop.otter_import import import_otter  # noqa: E402
+from grader.otter.importer import import_otter  # noqa: E402
 from grader.sandbox import make_engine  # noqa: E402
 from grader.submission import load_submission  # noqa: E402
 from tests.test_otter import (  # noqa: E402

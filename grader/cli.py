@@ -19,7 +19,7 @@ from .batch import commands as batch_commands
 from .ci import commands as ci_commands
 from .commandline import EXIT_BAD_INPUT, EXIT_FAILED, UsageProblem, err_console
 from .exports import commands as export_commands
-from .interop import commands as interop_commands
+from .otter import commands as otter_commands
 from .reports import commands as report_commands
 
 # In the order `grader --help` lists them: the data flow, bank to reports.
@@ -33,7 +33,7 @@ SUBSYSTEMS = (
     export_commands,
     ci_commands,
     report_commands,
-    interop_commands,
+    otter_commands,
 )
 
 

@@ -17,10 +17,10 @@ import nbformat
 import psutil
 import pytest
 
-from grader.batch.grading import GradeConfig
 from grader.batch.pool import WorkerPool
 from grader.batch.runner import run_batch
 from grader.batch.sources import SourceProblem, find_submissions
+from grader.batch.worker import GradeConfig
 from grader.gradebook.store import Gradebook
 from grader.sandbox.base import Limits
 

@@ -22,14 +22,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from grader.authoring.verify import validate_bank
 from grader.cli import main
 from grader.grade import grade_submission, plan_devices, validate_result
-from grader.interop.otter_export import export_otter
-from grader.interop.otter_import import (
+from grader.otter.export import export_otter
+from grader.otter.importer import (
     OtterImportError,
     import_otter,
     parse_test_file,
     read_test_sources,
 )
-from grader.interop.otter_syntax import analyse_doctest, analyse_exception_case
+from grader.otter.syntax import analyse_doctest, analyse_exception_case
 from grader.submission import load_submission
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -441,8 +441,8 @@ def test_schema_relaxes_only_for_imported_questions(otter_hw):
 
 
 def test_judge_evaluator_runs_doctests_and_refuses_a_way_out():
-    from grader.interop.otter_cases import CheckFailed, run_case
     from grader.judge.student import Student
+    from grader.otter.cases import CheckFailed, run_case
     from grader.sandbox.base import Limits
     from grader.sandbox.inprocess import InProcessSession
 

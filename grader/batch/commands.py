@@ -76,10 +76,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         require_assignments,
     )
     from ..gradebook.store import Gradebook, GradebookProblem
-    from .grading import GradeConfig
     from .pool import PoolProblem
     from .runner import run_batch
     from .sources import SourceProblem
+    from .worker import GradeConfig
 
     if args.workers < 1:
         raise UsageProblem(f"--workers must be at least 1 (got {args.workers})")

@@ -16,8 +16,8 @@ from typing import Any
 from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .grading import GradeConfig, WorkerGrader, outcome_error
 from .pool import PoolProblem, Task
+from .worker import GradeConfig, WorkerGrader, outcome_error
 
 _GRADERS: dict[str, WorkerGrader] = {}
 

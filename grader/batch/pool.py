@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .grading import GradeConfig, outcome_error
+from .worker import GradeConfig, outcome_error
 
 
 class PoolProblem(Exception):
@@ -45,7 +45,7 @@ class Task:
 def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
     """Body of a worker process: announce readiness, then grade until the pipe closes."""
     from ..grade import StrictIsolation
-    from .grading import WorkerGrader
+    from .worker import WorkerGrader
 
     try:
         grader = WorkerGrader(GradeConfig(**config))

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..gradebook.store import Gradebook
-from .grading import GradeConfig
 from .pool import Task, WorkerPool
 from .sources import Candidate, EntryRefused, find_submissions
+from .worker import GradeConfig
 
 
 @dataclass

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..commandline import existing_gradebook
-from ..interop.commands import add_otter_export
+from ..otter.commands import add_otter_export
 
 EXPORT_HELP = """\
 Export grades from a gradebook written by `grader batch`.

@@ -7,7 +7,7 @@ Check files import their helpers from here:
 
 from ..sandbox.inside.codec import JudgeFunction, Opaque, remote_info
 from .api import fixture, points
-from .feedback import (
+from .assertions import (
     CheckFailed,
     check_answer,
     check_choice,

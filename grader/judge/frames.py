@@ -8,7 +8,7 @@ the expected values. A separate module so the judge imports pandas only for pand
 import numpy as np
 import pandas as pd
 
-from .feedback import CheckFailed, describe_type
+from .assertions import CheckFailed, describe_type
 
 
 def check_frame(actual, expected, what):

@@ -26,7 +26,7 @@ import torch
 
 from ..sandbox.base import CallTimeout, SandboxCrashed
 from .api import FIXTURE_ATTR, POINTS_ATTR
-from .feedback import CheckFailed
+from .assertions import CheckFailed
 from .student import Student, StudentCodeProblem
 
 BUILTIN_FIXTURES = ("student", "rng", "seed", "device")

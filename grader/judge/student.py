@@ -29,7 +29,7 @@ import torch
 
 from ..sandbox.base import CallTimeout, SandboxCrashed, Session
 from ..sandbox.inside import codec, protocol
-from .feedback import CheckFailed
+from .assertions import CheckFailed
 from .functions import functions_as_source
 
 

@@ -16,7 +16,7 @@ def _bank_root(args: argparse.Namespace) -> Path:
 
 def cmd_import_otter(args: argparse.Namespace) -> int:
     from ..bank.loader import load_bank
-    from .otter_import import OtterImportError, import_otter
+    from .importer import OtterImportError, import_otter
 
     root = _bank_root(args)
     if not (root / "topics.yaml").exists():
@@ -53,7 +53,7 @@ def cmd_import_otter(args: argparse.Namespace) -> int:
 
 def cmd_export_otter(args: argparse.Namespace) -> int:
     from ..bank.loader import load_bank
-    from .otter_export import export_otter
+    from .export import export_otter
 
     bank, problems = load_bank(_bank_root(args))
     if problems:

@@ -15,9 +15,9 @@ runner) passes everything. Here a case is taken apart instead:
   I/O attributes, …) runs in the student's namespace, as otter would run it; only its value (as
   plain data) or its success comes back. Such a case is marked foolable when imported.
 
-`otter_syntax` decides, without running anything, where each case runs and whether student code
-could still fool it (used by `otter_import`); `run_case` here grades a case (used by the
-generated `checks.py` files); `otter_eval` is the judge's evaluator.
+`syntax` decides, without running anything, where each case runs and whether student code
+could still fool it (used by `importer`); `run_case` here grades a case (used by the
+generated `checks.py` files); `evaluate` is the judge's evaluator.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ import doctest
 from pathlib import Path
 from typing import Any
 
-from ..judge.feedback import CheckFailed
+from ..judge.assertions import CheckFailed
 from ..judge.student import Student, StudentCodeProblem
-from .otter_eval import JudgeEvaluator
-from .otter_syntax import MODULE_NAMES, doctest_examples, exception_case_function
+from .evaluate import JudgeEvaluator
+from .syntax import MODULE_NAMES, doctest_examples, exception_case_function
 
 __all__ = ["CheckFailed", "load_cases", "run_all_or_nothing", "run_case"]
 

@@ -1,5 +1,5 @@
 """What an otter test case may be, decided by parsing alone: where it runs and whether student
-code could still fool it (see grader/interop/otter_cases.py and docs/otter.md)."""
+code could still fool it (see grader/otter/cases.py and docs/otter.md)."""
 
 from __future__ import annotations
 

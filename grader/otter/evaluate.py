@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from ..judge.student import Student
-from .otter_syntax import SAFE_BUILTINS, Unsupported, denied_attribute
+from .syntax import SAFE_BUILTINS, Unsupported, denied_attribute
 
 BINARY = {
     ast.Add: operator.add,
