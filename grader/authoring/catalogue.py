@@ -78,18 +78,13 @@ def _catches(question: Question) -> str:
 
 def ordered_questions(bank: Bank, topic: str) -> list[Question]:
     return sorted(
-        (q for q in bank.questions.values() if q.topic == topic and _is_own(q)),
+        (q for q in bank.questions.values() if q.topic == topic and q.written_for_bank),
         key=lambda q: (q.difficulty, q.id),
     )
 
 
-def _is_own(question: Question) -> bool:
-    """Written for this bank, not imported from otter-grader (those get their own table)."""
-    return getattr(question, "source", "bank") == "bank"
-
-
 def render_catalogue(bank: Bank) -> str:
-    questions = [q for q in bank.questions.values() if _is_own(q)]
+    questions = [q for q in bank.questions.values() if q.written_for_bank]
     kinds = Counter(q.kind for q in questions)
     lines = [
         INTRO.format(
@@ -130,7 +125,9 @@ def render_catalogue(bank: Bank) -> str:
                 f"{len(q.alternates)} | {_catches(q)} |"
             )
         lines.append("")
-    imported = sorted((q for q in bank.questions.values() if not _is_own(q)), key=lambda q: q.id)
+    imported = sorted(
+        (q for q in bank.questions.values() if not q.written_for_bank), key=lambda q: q.id
+    )
     if imported:
         lines.append("## Imported from otter-grader\n")
         lines.append(

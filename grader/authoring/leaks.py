@@ -24,6 +24,7 @@ from typing import Any
 import torch
 
 from ..bank.model import Bank, Question
+from ..statuses import NOT_PASSED
 
 ANSWER_KINDS = ("value", "choice", "predict")
 MAX_DEPTH = 3  # how deep to read into nested answers (the ints of a tuple of shapes: depth 2)
@@ -344,7 +345,7 @@ def leaks_in(
             if check.visibility != "hidden":
                 continue
             texts = [check.name.partition("[")[2].rstrip("]")]
-            if check.status in ("failed", "error", "timeout"):
+            if check.status in NOT_PASSED:
                 texts.append(check.message)
             for text in texts:
                 for reason in message_leaks(

@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..bank.model import Bank, Question
 from ..execute import CELL_PROBLEMS
+from ..statuses import NOT_PASSED
 from .leaks import Leak, find_leaks
 
 if TYPE_CHECKING:
     from ..grade import Grader
 
-FAILED_STATUSES = ("failed", "error", "timeout")
 EPS = 1e-6
 CREDIT_SLACK = 1e-9
 
@@ -200,13 +200,13 @@ def _sums(result: dict[str, Any]) -> dict[str, Any]:
             f"{q['id']}::{c['name']}" if len(result["questions"]) > 1 else c["name"]
             for q in result["questions"]
             for c in q["checks"]
-            if c["visibility"] == "hidden" and c["status"] in FAILED_STATUSES
+            if c["visibility"] == "hidden" and c["status"] in NOT_PASSED
         ],
         "not_passed": [
             (q["id"], c)
             for q in result["questions"]
             for c in q["checks"]
-            if c["status"] in FAILED_STATUSES
+            if c["status"] in NOT_PASSED
         ],
     }
 
@@ -424,11 +424,6 @@ def run_selftest(
 # -- the command --------------------------------------------------------------------------------
 
 
-def is_own(question: Question) -> bool:
-    """Written for this bank (with a reference and mutants), not imported from otter-grader."""
-    return getattr(question, "source", "bank") == "bank"
-
-
 def select(
     bank: Bank, topics: list[str] | None, ids: list[str] | None
 ) -> tuple[list[str], list[str], list[str]]:
@@ -458,16 +453,16 @@ def select(
     left_out = [
         f"{q.id}: imported from otter-grader, no reference or mutants to test"
         for q in chosen
-        if not is_own(q)
+        if not q.written_for_bank
     ]
-    chosen = [q for q in chosen if is_own(q)]
+    chosen = [q for q in chosen if q.written_for_bank]
     chosen.sort(key=lambda q: (order.get(q.topic, len(order)), q.difficulty, q.id))
     names: list[str] = []
     for name in [] if ids else sorted(bank.assignments):
         questions = bank.assignment_questions(name)
         if topics and not all(q.topic in topics for q in questions):
             continue
-        if not all(is_own(q) for q in questions):
+        if not all(q.written_for_bank for q in questions):
             left_out.append(f"{name}: an assignment with imported questions (no reference)")
             continue
         names.append(name)

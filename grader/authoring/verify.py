@@ -21,10 +21,10 @@ from ..bank.loader import BankProblem, load_bank, relative_path
 from ..bank.model import Bank, Question
 from ..judge.grading import QuestionResult, declared_points
 from ..judge.runner import CheckFileError, CheckResult
+from ..statuses import NOT_PASSED
 from .inprocess import AS_GRADED, run_in_process
 from .leaks import ANSWER_KINDS, leaks_in
 
-FAILED = ("failed", "error", "timeout")
 CREDIT_SLACK = 1e-9
 MIN_ALTERNATES = 2  # for function questions
 # difficulty -> (least, most) points: a harder question is worth more.
@@ -33,7 +33,7 @@ POINTS_BY_DIFFICULTY = {1: (2.0, 3.0), 2: (4.0, 5.0), 3: (6.0, 8.0)}
 
 def _first_lost(result: QuestionResult) -> str:
     """The first check that did not pass, as 'NAME (status): message'."""
-    lost: list[CheckResult] = [c for c in result.checks if c.status in FAILED]
+    lost: list[CheckResult] = [c for c in result.checks if c.status in NOT_PASSED]
     if not lost:
         return ""
     check = lost[0]
@@ -67,7 +67,7 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
         problems.append(
             BankProblem(rel, "points", f"is {question.points:g} but its checks add up to {total:g}")
         )
-    if question.source == "otter":
+    if not question.written_for_bank:
         return problems  # imported from otter-grader: no reference solution or mutants to run
     band = points_band_problem(question)
     if band:
@@ -146,7 +146,7 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
         run = run_in_process(question, mutant.code, AS_GRADED)
         runs.append((f"mutant:{mutant.name}", run.result, run.values))
         field_name = f"mutants.{mutant.name}"
-        if not any(c.visibility == "hidden" and c.status in FAILED for c in run.result.checks):
+        if not any(c.visibility == "hidden" and c.status in NOT_PASSED for c in run.result.checks):
             problems.append(
                 BankProblem(
                     rel,

@@ -65,6 +65,12 @@ class Question:
     otter: dict[str, Any] | None = None  # the imported test and its cases (docs/otter.md)
 
     @property
+    def written_for_bank(self) -> bool:
+        """Written for this bank (a reference, mutants, alternates), not imported from
+        otter-grader (whose cases are all it has)."""
+        return self.source == "bank"
+
+    @property
     def question_file(self) -> Path:
         return self.directory / "question.yaml"
 

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from ..execute import CELL_PROBLEMS
+from ..statuses import NOT_PASSED
 from .junit import NotebookOutcome
 
 
@@ -77,7 +78,7 @@ def markdown_summary(outcomes: list[NotebookOutcome], min_fraction: float | None
             problems = [
                 f"{_md(c['name'], 60)} ({c['status']}): {_md(c['message'])}"
                 for c in question["checks"]
-                if c["status"] in ("failed", "error", "timeout")
+                if c["status"] in NOT_PASSED
             ]
             shown = "<br>".join(problems[:3]) + (
                 f"<br>… and {len(problems) - 3} more" if len(problems) > 3 else ""

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..bank.model import Bank
+from ..statuses import NOT_PASSED
 from . import plots
 from .render import environment
 
-FAILED = ("failed", "error", "timeout")
 TOP_FAILURE_PLOT = 40  # bars; the full list is in a table under the plot
 TOP_MESSAGES = 20
 
@@ -135,7 +135,7 @@ def build_class_report(
                 if c["status"] == "skipped":
                     continue
                 ran[key] += 1
-                if c["status"] in FAILED:
+                if c["status"] in NOT_PASSED:
                     failed[key] += 1
                     message = c.get("message", "").strip()
                     if message:

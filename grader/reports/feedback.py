@@ -21,6 +21,7 @@ from typing import Any
 
 from ..bank.model import Bank
 from ..execute import CELL_PROBLEMS
+from ..statuses import NOT_PASSED
 from .render import environment, markdown_inline_to_html, markdown_to_html
 from .strings import feedback_strings
 
@@ -135,7 +136,7 @@ def _question(raw: dict[str, Any], bank: Bank, lang: str) -> QuestionFeedback:
         )
         for c in raw["checks"]
     ]
-    failed = [c for c in lines if c.status in ("failed", "error", "timeout")]
+    failed = [c for c in lines if c.status in NOT_PASSED]
     question = bank.questions.get(raw["id"])
     # A question the bank no longer has still gets its scores; only title, prompt and hint go.
     return QuestionFeedback(
