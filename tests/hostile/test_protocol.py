@@ -87,7 +87,7 @@ def test_a_forged_reply_is_a_crash_of_that_cell(attack, full_scores, tmp_path, n
     source = {**FORGERIES, **FORGERIES_F1}[name]
     path, cells = solution_plus(tmp_path / "forge.ipynb", source)
     graded = attack.grade(path)  # must not raise
-    assert graded.status(cells[0]) == "crashed"
+    assert graded.status(cells[0]) in attack.broken_channel_statuses
     assert graded.scores == full_scores
     assert graded.seconds < attack.slack
     attack.assert_clean()
@@ -108,7 +108,7 @@ def test_writing_to_every_descriptor(attack, full_scores, tmp_path):
     )
     path, cells = solution_plus(tmp_path / "spray.ipynb", spray)
     graded = attack.grade(path)
-    assert graded.status(cells[0]) == "crashed"  # it broke its own RPC channel
+    assert graded.status(cells[0]) in attack.broken_channel_statuses  # it broke its channels
     assert graded.scores == full_scores
     assert graded.seconds < attack.slack
     attack.assert_clean()
