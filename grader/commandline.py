@@ -56,10 +56,9 @@ def require_assignments(bank: Bank, *names: str) -> None:
     """Exit 2 naming the first assignment the bank does not have, and the ones it has. (Not
     through grade.py: that imports torch, which the batch parent must not.)"""
     for name in names:
-        if name not in bank.assignments:
-            raise UsageProblem(
-                f"unknown assignment {name!r}; known: {', '.join(sorted(bank.assignments))}"
-            )
+        problem = bank.missing_assignment(name)
+        if problem:
+            raise UsageProblem(problem)
 
 
 def devices_from_args(args: argparse.Namespace) -> DevicePlan:

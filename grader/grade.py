@@ -227,10 +227,9 @@ def write_result(result: dict[str, Any], path: Path) -> None:
 
 
 def require_assignment(bank: Bank, name: str) -> None:
-    if name not in bank.assignments:
-        raise UnknownAssignment(
-            f"unknown assignment {name!r}; known: {', '.join(sorted(bank.assignments))}"
-        )
+    problem = bank.missing_assignment(name)
+    if problem:
+        raise UnknownAssignment(problem)
 
 
 def _cuda_device_files() -> bool:

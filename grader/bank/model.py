@@ -112,5 +112,11 @@ class Bank:
     assignments: dict[str, Assignment]
     public: bool = False  # no hidden checks or references here (see loader.PUBLIC_MARKER)
 
+    def missing_assignment(self, name: str) -> str | None:
+        """None when the bank has assignment `name`; else the one-line reason, naming those it has."""
+        if name in self.assignments:
+            return None
+        return f"unknown assignment {name!r}; known: {', '.join(sorted(self.assignments))}"
+
     def assignment_questions(self, name: str) -> list[Question]:
         return [self.questions[qid] for qid in self.assignments[name].question_ids]
