@@ -237,10 +237,10 @@ def pytest_collection_modifyitems(config, items):
         gap = KERNEL_GAPS.get(item.name)
         if gap is not None:
             # The fd-exhausting case takes ~100 s to fail on a kernel: skipped, with its reason.
-            mark = pytest.mark.skip if "pipes and sockets" in item.name else pytest.mark.xfail
-            item.add_marker(
-                mark(reason=gap) if mark is pytest.mark.skip else mark(reason=gap, strict=False)
-            )
+            if "pipes and sockets" in item.name:
+                item.add_marker(pytest.mark.skip(reason=gap))
+            else:
+                item.add_marker(pytest.mark.xfail(reason=gap, strict=False))
             kept.append(item)
             continue
         function = f"{item.module.__name__}.{item.originalname}"
