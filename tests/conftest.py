@@ -35,6 +35,16 @@ def fork_engine():
 
 
 @pytest.fixture(scope="session")
+def kernel_engine():
+    """One Jupyter-kernel engine for the session (each session it starts is a new kernel)."""
+    from grader.sandbox.kernelengine import KernelEngine
+
+    engine = KernelEngine()
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
 def grade(bank, fork_engine):
     """grade(path, engine=None, **limits) -> result dict (validated against the schema)."""
     from grader.grade import grade_submission, plan_devices, validate_result

@@ -29,13 +29,6 @@ D2L_STYLE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def kernel_engine():
-    engine = KernelEngine()
-    yield engine
-    engine.close()
-
-
 def _statuses(result):
     return [(c["index"], c["status"]) for c in result["cells"]]
 

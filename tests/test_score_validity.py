@@ -55,15 +55,6 @@ def test_the_reference_is_still_full_marks(grade):
     assert result["score"] == result["max_score"]
 
 
-@pytest.fixture(scope="module")
-def kernel_engine():
-    from grader.sandbox.kernelengine import KernelEngine
-
-    engine = KernelEngine()
-    yield engine
-    engine.close()
-
-
 @pytest.mark.slow
 def test_both_engines_agree_on_alternates_and_skipped_skills(grade, bank, kernel_engine, tmp_path):
     """The same answers through a real Jupyter kernel: alternates full, skipped skills zero."""

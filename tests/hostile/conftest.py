@@ -163,15 +163,6 @@ def idle_process_count(fork_engine, grade) -> int:
     return int(statistics.mode(counts))
 
 
-@pytest.fixture(scope="session")
-def kernel_engine():
-    from grader.sandbox.kernelengine import KernelEngine
-
-    engine = KernelEngine()
-    yield engine
-    engine.close()
-
-
 # Every attack runs against both engines: the fork engine's zygote children, and a real Jupyter
 # kernel (seconds per submission, so those cases are slow).
 @pytest.fixture(params=["fork", pytest.param("kernel", marks=pytest.mark.slow)])

@@ -24,15 +24,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def kernel_engine():
-    from grader.sandbox.kernelengine import KernelEngine
-
-    engine = KernelEngine()
-    yield engine
-    engine.close()
-
-
-@pytest.fixture(scope="module")
 def kernel_attack(bank, kernel_engine, tmp_path_factory):
     marker = "d2lh" + secrets.token_hex(4)
     site = [Path(p) for p in __import__("site").getsitepackages()]
