@@ -9,10 +9,11 @@ the grader's process.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -285,24 +286,29 @@ class Grader:
             self.close()
             raise
 
-    def _launch_engine(self, gpu: bool) -> None:
-        from .sandbox import make_engine
+    @contextlib.contextmanager
+    def _engine_cannot_start(self) -> Iterator[None]:
+        """An engine that fails to make, launch or start its sandbox is a setup problem."""
         from .sandbox.base import EngineUnavailable
 
         try:
-            self.engine = make_engine(
-                self.engine_name, isolation=self.isolation_wanted, gpu=gpu, batch=self.batch
-            )
-            self.engine.launch()
+            yield
         except (EngineUnavailable, RuntimeError) as exc:
             raise EngineCannotStart(
                 f"the {self.engine_name} engine cannot start here: {exc}"
             ) from None
 
+    def _launch_engine(self, gpu: bool) -> None:
+        from .sandbox import make_engine
+
+        with self._engine_cannot_start():
+            self.engine = make_engine(
+                self.engine_name, isolation=self.isolation_wanted, gpu=gpu, batch=self.batch
+            )
+            self.engine.launch()
+
     def _open_engine(self) -> None:
         """The engine, ready, for the planned devices, with the isolation asked for."""
-        from .sandbox.base import EngineUnavailable
-
         gpu = "cuda" in self.devices.devices
         if self.owns_engine and self.engine is not None and getattr(self.engine, "gpu", gpu) != gpu:
             self.engine.close()  # launched for the wrong devices: /dev/nvidia* without CUDA
@@ -310,12 +316,8 @@ class Grader:
         if self.engine is None:
             self._launch_engine(gpu)
         assert self.engine is not None
-        try:
+        with self._engine_cannot_start():
             isolation = self.engine.isolation()  # waits for it: fail before the first grade
-        except (EngineUnavailable, RuntimeError) as exc:
-            raise EngineCannotStart(
-                f"the {self.engine_name} engine cannot start here: {exc}"
-            ) from None
         if self.strict_isolation and not isolation.full:
             raise StrictIsolation(
                 "--strict-isolation: the sandbox lacks " + "; ".join(isolation.missing)
