@@ -87,7 +87,7 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
-def run_batch(folder: Path, db: Path, workers: int) -> dict:
+def run_batch(folder: Path, db: Path, workers: int, extra: tuple[str, ...] = ()) -> dict:
     command = [
         sys.executable,
         "-m",
@@ -103,6 +103,7 @@ def run_batch(folder: Path, db: Path, workers: int) -> dict:
         "--device",
         "cpu",
         "--quiet",
+        *extra,
     ]
     started = time.perf_counter()
     batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

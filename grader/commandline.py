@@ -139,6 +139,23 @@ def limits_from_args(args: argparse.Namespace) -> Limits:
     )
 
 
+def add_feedback_arguments(parser: argparse.ArgumentParser) -> None:
+    """--hints and --no-diagnosis: what a graded student is told about known mistakes."""
+    parser.add_argument(
+        "--hints",
+        choices=["show", "hide"],
+        default="show",
+        help="show the hint of a diagnosed mistake to the student (default), or hide it until "
+        "the deadline (it is stored either way; `grader report feedback --hints show` reveals it)",
+    )
+    parser.add_argument(
+        "--no-diagnosis",
+        dest="diagnose",
+        action="store_false",
+        help="do not match wrong answers against the bank's known mistakes",
+    )
+
+
 def grader_from_args(args: argparse.Namespace, bank: Bank, assignment: str | None) -> Grader:
     """The Grader that --engine, --device, the limits and --isolation ask for; exit 2 when it
     cannot start as asked."""
@@ -153,6 +170,8 @@ def grader_from_args(args: argparse.Namespace, bank: Bank, assignment: str | Non
             strict_isolation=args.strict_isolation,
             device=args.device,
             limits=limits_from_args(args),
+            diagnose=getattr(args, "diagnose", True),
+            hints=getattr(args, "hints", "show"),
         )
     except GraderSetupError as exc:
         raise UsageProblem(str(exc)) from None

@@ -28,7 +28,10 @@ from .judge.grading import QuestionResult, grade_questions
 from .judge.runner import RunOptions
 from .judge.student import Student
 from .sandbox.base import Engine, Isolation, Limits
-from .submission import Submission
+from .submission import Submission, answer_cell
+
+HINTS = ("show", "hide")
+MAX_ANSWER_CHARS = 20_000
 
 
 class GraderSetupError(Exception):
@@ -89,12 +92,18 @@ def grade_submission(
     *,
     public_only: bool = False,
     question_ids: list[str] | None = None,
+    diagnose: bool = True,
+    hints: str = "show",
 ) -> dict[str, Any]:
     """Grade `submission` on `assignment` (or only `question_ids` of the bank, for bank self-tests).
 
     `public_only` runs just the checks the student can see (a student's self-check in CI); the
-    result's `max_score` then counts public checks only and `checks` says so.
+    result's `max_score` then counts public checks only and `checks` says so. `diagnose` matches
+    each question that lost points against the bank's known mistakes; `hints` ("show" or "hide")
+    says whether reports show the student a diagnosis's hint (it is stored either way).
     """
+    if hints not in HINTS:
+        raise ValueError(f"hints must be one of {', '.join(HINTS)}, not {hints!r}")
     limits = limits or Limits()
     devices = devices or plan_devices("auto")
     started = time.perf_counter()
@@ -103,11 +112,33 @@ def grade_submission(
     try:
         with watchdog:
             records, questions, executed = _run_and_check(
-                run, submission, bank, assignment, limits, devices, public_only, question_ids
+                run,
+                submission,
+                bank,
+                assignment,
+                limits,
+                RunOptions(
+                    devices=devices.devices,
+                    skip_reason=devices.skip_reason,
+                    public_only=public_only,
+                    diagnose=diagnose,
+                ),
+                question_ids,
             )
     finally:
         run.close()
     finished = time.perf_counter()
+    answers = [q.as_dict() for q in questions]
+    for question in answers:
+        # A wrong answer no known mistake explains keeps its cell: `grader bank mine` turns the
+        # common ones into draft mutants. (Data only: nothing ever runs it from here.)
+        if question["score"] >= question["max_score"] or question["diagnosis"]:
+            continue
+        known = bank.questions.get(question["id"])
+        names = [d.name for d in known.defines] if known else []
+        code = answer_cell(submission, question["id"], names)
+        if code:
+            question["answer"] = code[:MAX_ANSWER_CHARS]
     notes = []
     if run.expired:
         notes.append(expired_message(limits.grading_budget))
@@ -127,7 +158,9 @@ def grade_submission(
         "seed": submission.sha256,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "checks": "public" if public_only else "all",
-        "questions": [q.as_dict() for q in questions],
+        "hints": hints,
+        **({"lang": submission.lang} if submission.lang else {}),
+        "questions": answers,
         "cells": [r.as_dict() for r in records],
         "engine": engine.name,
         "devices": {
@@ -153,8 +186,7 @@ def _run_and_check(
     bank: Bank,
     assignment: str,
     limits: Limits,
-    devices: DevicePlan,
-    public_only: bool,
+    options: RunOptions,
     question_ids: list[str] | None,
 ) -> tuple[list[CellRecord], list[QuestionResult], float]:
     """The cells in the sandbox, then the checks in the judge: (cell records, question
@@ -163,9 +195,6 @@ def _run_and_check(
     executed = time.perf_counter()
     student = Student(
         run.session, limits.call_timeout, limits.max_message_bytes, on_session_lost=run.lost
-    )
-    options = RunOptions(
-        devices=devices.devices, skip_reason=devices.skip_reason, public_only=public_only
     )
     selected = (
         [bank.questions[qid] for qid in question_ids]
@@ -194,22 +223,34 @@ def validate_result(result: dict[str, Any]) -> None:
     result_validator()(result)
 
 
-def summary_lines(result: dict[str, Any], bank: Bank) -> list[str]:
-    """A short human summary: per question score/max and what failed (never expected values)."""
+def summary_lines(result: dict[str, Any], bank: Bank, lang: str | None = None) -> list[str]:
+    """A short human summary: per question score/max, the known mistake an answer behaves like,
+    and what failed, each cause once (never expected values). In `lang`, else the notebook's
+    language, else English."""
+    from .resultview import check_label, diagnosis_text, failure_groups, result_hints, words
+
+    lang = lang or result.get("lang") or "en"
+    said = words(lang)
     lines = []
     for question in result["questions"]:
-        title = (
-            bank.questions[question["id"]].title["en"] if question["id"] in bank.questions else ""
-        )
+        known = bank.questions.get(question["id"])
+        title = known.title.get(lang, known.title["en"]) if known else ""
         lines.append(
             f"{question['id']:<20} {question['score']:g}/{question['max_score']:g}  {title}"
         )
-        for check in question["checks"]:
-            if check["status"] in ("passed", "skipped"):
-                continue
-            message = check["message"].strip().splitlines()
+        diagnosis = diagnosis_text(question, lang, result_hints(result))
+        if diagnosis is not None:
+            lines.append(f"    ⚑ {said['diagnosis']}{said['colon']}{diagnosis.mistake}")
+            if diagnosis.hint:
+                lines.append(f"      {said['hint']}{said['colon']}{diagnosis.hint}")
+        for group in failure_groups(question["checks"], lang):
+            message = group.message.strip().splitlines()
             first = message[0] if message else ""
-            lines.append(f"    ✗ {check['name']} [{check['status']}] {first}")
+            name = check_label(group.checks[0], lang)
+            more = (
+                f" ({said['covers'].format(n=len(group.checks))})" if len(group.checks) > 1 else ""
+            )
+            lines.append(f"    ✗ {name} [{group.status}] {first}{more}")
     bad_cells = [c for c in result["cells"] if c["status"] in CELL_PROBLEMS]
     for cell in bad_cells:
         error = cell["error"] or {}
@@ -261,8 +302,14 @@ class Grader:
         limits: Limits | None = None,
         batch: bool = False,
         bank_root: Path | None = None,
+        diagnose: bool = True,
+        hints: str = "show",
     ) -> None:
+        if hints not in HINTS:
+            raise GraderSetupError(f"--hints must be one of {', '.join(HINTS)}, not {hints!r}")
         self.assignment = assignment
+        self.diagnose = diagnose
+        self.hints = hints
         self.limits = limits or Limits()
         self.isolation_wanted = isolation
         self.strict_isolation = strict_isolation
@@ -353,6 +400,8 @@ class Grader:
                 self.devices,
                 public_only=public_only,
                 question_ids=question_ids,
+                diagnose=self.diagnose,
+                hints=self.hints,
             )
             validate_result(result)
         except GraderSetupError:

@@ -9,6 +9,7 @@ from typing import Any
 from .commandline import (
     EXIT_OK,
     UsageProblem,
+    add_feedback_arguments,
     add_limit_arguments,
     console,
     grader_from_args,
@@ -31,7 +32,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         result = grader.grade(submission)
     if args.json:
         write_result(result, Path(args.json))
-    for line in summary_lines(result, bank):
+    for line in summary_lines(result, bank, args.lang):
         console.print(line, markup=False)
     return EXIT_OK
 
@@ -54,5 +55,11 @@ def register(subparsers: Any) -> None:
         "--assignment", required=True, help="assignment name, e.g. preliminaries-core"
     )
     grade.add_argument("--json", metavar="OUT", help="write the result JSON here")
+    grade.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        help="language of the summary (default: the notebook's, from its template; else en)",
+    )
     add_limit_arguments(grade)
+    add_feedback_arguments(grade)
     grade.set_defaults(handler=cmd_grade)

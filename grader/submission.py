@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -24,6 +25,9 @@ class Submission:
     code_cells: list[tuple[int, str]]  # (index among ALL cells, markdown counted; source)
     cell_count: int
     nbformat_converted_from: int | None = None
+    lang: str | None = None  # the template's language ("zh" or "en"), from notebook metadata
+    # question id -> the source of its answer cell, where the template's cell metadata survived
+    answers: dict[str, str] = field(default_factory=dict)
 
 
 def load_submission(path: Path) -> Submission:
@@ -90,6 +94,7 @@ def parse_submission(data: bytes, path: Path) -> Submission:
     if not isinstance(cells, list) or not cells:
         raise NotebookProblem(f"{path}: the notebook has no cells")
     code_cells = []
+    answers: dict[str, str] = {}
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -97,10 +102,47 @@ def parse_submission(data: bytes, path: Path) -> Submission:
         if isinstance(source, list):
             source = "".join(str(s) for s in source)
         code_cells.append((index, str(source)))
+        marker = _grader_metadata(cell)
+        question = marker.get("question")
+        if marker.get("role") == "answer" and isinstance(question, str):
+            answers[question] = answers.get(question, "") + str(source)
+    lang = _grader_metadata(notebook).get("lang")
     return Submission(
         path=path,
         sha256=sha,
         code_cells=code_cells,
         cell_count=len(cells),
         nbformat_converted_from=original if original != 4 else None,
+        lang=lang if lang in ("zh", "en") else None,
+        answers=answers,
     )
+
+
+def _grader_metadata(node: dict) -> dict:
+    """The `d2l_grader` metadata the templates carry (a student may have mangled it)."""
+    metadata = node.get("metadata")
+    marker = metadata.get("d2l_grader") if isinstance(metadata, dict) else None
+    return marker if isinstance(marker, dict) else {}
+
+
+def answer_cell(submission: Submission, question_id: str, names: list[str]) -> str | None:
+    """The student's answer to a question: the template's answer cell where its metadata
+    survived, else the last code cell that defines one of the question's `names` (read with
+    `ast`, never run)."""
+    if question_id in submission.answers:
+        return submission.answers[question_id]
+    wanted = set(names)
+    for _, source in reversed(submission.code_cells):
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in wanted:
+                return source
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                targets = [node.target]
+            if any(isinstance(t, ast.Name) and t.id in wanted for t in targets):
+                return source
+    return None

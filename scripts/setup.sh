@@ -4,13 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: bubblewrap (the sandbox's isolation tool); chromium and chromium-driver (the
-# test that opens the report pages in headless Chromium).
+# Debian packages: bubblewrap (the sandbox's isolation tool); chromium, chromium-driver and
+# fonts-noto-cjk (the tests that open the report pages, Chinese ones too, in headless Chromium).
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck) # tests/test_ci.py: workflow scripts
+# fonts-noto-cjk: Chinese pages must render in Chromium (tests/test_reports.py checks every glyph).
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${missing[*]}"

@@ -25,6 +25,7 @@ from grader.reports.feedback import (
     md_escape,
     render_html,
 )
+from grader.resultview import failure_groups
 
 from .conftest import ROOT
 from .nbutil import SOLUTION, solution_with
@@ -89,8 +90,13 @@ def test_feedback_shows_scores_failures_hints_and_cell_errors(graded, bank):
     # The default-dim mutant's add_features raises; the judge says so, and it is shown.
     failed_messages = [c["message"] for c in concat["checks"] if c["status"] in ("failed", "error")]
     assert any("raised RuntimeError" in m for m in failed_messages)
-    for message in failed_messages:
-        assert html.escape(message, quote=False) in page
+    # Each cause is shown once (its first message), with how many checks it covers.
+    groups = failure_groups(concat["checks"], "en")
+    assert sum(len(g.checks) for g in groups) == len(failed_messages)
+    for group in groups:
+        assert html.escape(group.message, quote=False) in page
+        if len(group.checks) > 1:
+            assert f"{len(group.checks)} checks fail this way" in page
     # The prompt's hint for concat, and the task again under a <details>.
     assert "<code>torch.cat</code>" in page
     assert bank.questions["concat"].title["en"] in page
@@ -109,16 +115,20 @@ def test_full_marks_page_has_no_failures(graded, bank):
     assert "Not passed" not in page and "Cells that raised an error" not in page
 
 
-def _bank_private_texts(bank) -> list[str]:
-    """Texts that describe hidden checks or give answers: mutant mistakes and code, the
-    `catches` list, the docstrings of hidden checks, and lines of the reference solutions."""
+def _bank_private_texts(bank) -> list[tuple[str, str, str]]:
+    """Texts that describe hidden checks or give answers, as (question, mutant or "", text):
+    mutant mistakes and hints and code, the `catches` list, the docstrings of hidden checks,
+    and lines of the reference solutions."""
     texts = []
     for question in bank.assignment_questions(CORE):
         public = question.prompt["en"] + question.prompt["zh"] + question.starter
-        texts += [m.mistake["en"] for m in question.mutants] + list(question.catches)
+        for mutant in question.mutants:
+            texts += [(question.id, mutant.name, mutant.mistake[lang]) for lang in ("en", "zh")]
+            texts += [(question.id, mutant.name, mutant.hint[lang]) for lang in ("en", "zh")]
+        texts += [(question.id, "", text) for text in question.catches]
         tree = ast.parse(question.checks_path.read_text(encoding="utf-8"))
         texts += [
-            ast.get_docstring(node)
+            (question.id, "", ast.get_docstring(node))
             for node in ast.walk(tree)
             if isinstance(node, ast.FunctionDef) and ast.get_docstring(node)
         ]
@@ -126,22 +136,33 @@ def _bank_private_texts(bank) -> list[str]:
             line = line.strip()
             # Long lines that only the reference has (imports and starter lines are public).
             if len(line) > 20 and line not in public and not line.startswith(("#", "import")):
-                texts.append(line)
-    return [t for t in texts if t]
+                texts.append((question.id, "", line))
+    return [t for t in texts if t[2]]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_feedback_never_shows_hidden_material(graded, bank, lang):
+    """Only the mistake and hint of the known mistake an answer was diagnosed with appear."""
     private = _bank_private_texts(bank)
     assert len(private) > 50  # the list is real: mistakes, docstrings and solution lines
+    diagnosed_any = False
     for student, result in graded.items():
+        diagnosed = {
+            (q["id"], q["diagnosis"]["mutant"]) for q in result["questions"] if q.get("diagnosis")
+        }
+        diagnosed_any |= bool(diagnosed)
         for page in (
             feedback_html(student, result, bank, lang),
             feedback_markdown(student, result, bank, lang),
         ):
             unescaped = html.unescape(page)
-            leaked = [t for t in private if t in page or t in unescaped]
+            leaked = [
+                text
+                for question, mutant, text in private
+                if (text in page or text in unescaped) and (question, mutant) not in diagnosed
+            ]
             assert leaked == [], f"{student} ({lang}) shows {leaked[:3]}"
+    assert diagnosed_any  # the class holds diagnosed answers, so the exception above is tested
 
 
 class _PreCollector(HTMLParser):
@@ -434,6 +455,8 @@ def test_pages_render_in_chromium(chromium, class_page, bank, hostile_result, tm
     chromium.get(path.as_uri())
     images = chromium.find_elements(By.CSS_SELECTOR, "img.plot")
     assert len(images) == 4
+    (table,) = chromium.find_elements(By.CSS_SELECTOR, "table.misconceptions")
+    assert "no known mistake" in table.text and table.size["height"] > 40
     for image in images:
         chromium.execute_script("arguments[0].scrollIntoView()", image)
         natural = chromium.execute_script(
@@ -454,3 +477,59 @@ def test_pages_render_in_chromium(chromium, class_page, bank, hostile_result, tm
         assert "<script>window.__pwned = 1</script>" in body.text
         assert chromium.execute_script("return window.__pwned") is None
         assert chromium.find_elements(By.CSS_SELECTOR, "pre.message")
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _fonts_of_cjk_text(driver) -> list[tuple[str, list[dict]]]:
+    """(text, platform fonts Chromium drew it with) for each visible element whose own text is
+    Chinese, from the DevTools protocol (CSS.getPlatformFontsForNode: family, glyph count)."""
+    driver.execute_script(
+        """for (const el of document.body.querySelectorAll('*')) {
+             const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('');
+             if (/[\\u3400-\\u9fff]/.test(own) && el.checkVisibility()) el.dataset.cjk = '1';
+           }"""
+    )
+    driver.execute_cdp_cmd("DOM.enable", {})
+    driver.execute_cdp_cmd("CSS.enable", {})
+    root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    ids = driver.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-cjk]"})
+    found = []
+    for node_id in ids["nodeIds"]:
+        node = driver.execute_cdp_cmd("DOM.describeNode", {"nodeId": node_id, "depth": 1})["node"]
+        own = "".join(
+            child.get("nodeValue", "")
+            for child in node.get("children", [])
+            if child["nodeType"] == 3
+        )
+        fonts = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node_id})
+        found.append((own.strip(), fonts["fonts"]))
+    return found
+
+
+def test_zh_feedback_with_a_diagnosis_renders_every_glyph(chromium, graded, bank, tmp_path):
+    """A Chinese page with a diagnosed mistake, in headless Chromium: every Chinese text is
+    drawn with a font that has CJK glyphs (no tofu boxes), and the screenshot is not blank."""
+    from selenium.webdriver.common.by import By
+
+    student, result = next(
+        (s, r) for s, r in graded.items() if any(q.get("diagnosis") for q in r["questions"])
+    )
+    page = tmp_path / "feedback.zh.html"
+    page.write_text(feedback_html(student, result, bank, "zh"), encoding="utf-8")
+    chromium.get(page.as_uri())
+    diagnosis = chromium.find_element(By.CSS_SELECTOR, "div.diagnosis")
+    assert "这个答案的表现与一个常见错误一致" in diagnosis.text
+    texts = _fonts_of_cjk_text(chromium)
+    assert len(texts) > 10
+    for text, fonts in texts:
+        assert fonts, text
+        assert any("CJK" in f["familyName"] and f["glyphCount"] > 0 for f in fonts), (
+            f"{text[:40]!r} is drawn with {[f['familyName'] for f in fonts]}: no CJK font "
+            "(install fonts-noto-cjk; scripts/setup.sh does)"
+        )
+    shot = tmp_path / "feedback.zh.png"
+    chromium.set_window_size(1200, 2400)
+    chromium.save_screenshot(str(shot))
+    assert not _blank(shot.read_bytes())

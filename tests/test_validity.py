@@ -43,12 +43,17 @@ DOUBLE = {
         {
             "name": "plus-one",
             "mistake": {"en": "adds one instead of doubling", "zh": "加一而不是加倍"},
+            "hint": {"en": "doubling multiplies by two", "zh": "加倍是乘以二"},
             "credit": 0,
             "code": "def double(x):\n    return x + 1\n",
         },
         {
             "name": "always-float",
-            "mistake": "multiplies by 2.0, so integers come back as floats",
+            "mistake": {
+                "en": "multiplies by 2.0, so integers come back as floats",
+                "zh": "乘以 2.0，整数变成了浮点数",
+            },
+            "hint": {"en": "print the result's dtype", "zh": "打印结果的 dtype 看看"},
             "credit": 0.7,
             "code": "def double(x):\n    return x * 2.0\n",
         },
@@ -105,12 +110,20 @@ SHAPES = {
     "mutants": [
         {
             "name": "keeps-axis",
-            "mistake": "thinks sum keeps the summed axis",
+            "mistake": {"en": "thinks sum keeps the summed axis", "zh": "以为求和保留被求和的轴"},
+            "hint": {"en": "print X.sum(0).shape", "zh": "打印 X.sum(0).shape 看看"},
             "code": "SHAPES = ((1, 3), None, (4, 5))\n",
         },
         {
             "name": "no-stretch",
-            "mistake": "thinks size-1 axes do not stretch",
+            "mistake": {
+                "en": "thinks size-1 axes do not stretch",
+                "zh": "以为长度为 1 的轴不会扩展",
+            },
+            "hint": {
+                "en": "try broadcasting a (3, 1) and a (1, 4)",
+                "zh": "试试把 (3, 1) 和 (1, 4) 广播",
+            },
             "code": "SHAPES = ((3,), None, None)\n",
         },
     ],

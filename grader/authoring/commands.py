@@ -1,4 +1,5 @@
-"""`grader bank ...`: list, validate and selftest the question bank; write its catalogue."""
+"""`grader bank ...`: list, validate and selftest the question bank; write its catalogue; mine
+a gradebook for new mutants."""
 
 from __future__ import annotations
 
@@ -74,6 +75,40 @@ def cmd_bank_catalogue(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def cmd_bank_mine(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..commandline import existing_gradebook
+    from .mining import mine, write_drafts
+
+    if args.min_students < 1:
+        raise UsageProblem("--min-students must be at least 1")
+    with existing_gradebook(args.db) as book:
+        known = book.assignments()
+        if args.assignment not in known:
+            raise UsageProblem(
+                f"{args.db}: no results for assignment {args.assignment!r}; it holds: "
+                f"{', '.join(known) or 'nothing yet'}"
+            )
+        results = book.results(args.assignment, counting_only=True)
+    mined = mine(results, args.min_students)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageProblem(f"--out {out}: exists and is not a folder; give a folder path")
+    write_drafts(mined, out, args.assignment)
+    drafts = sum(len(m.groups) for m in mined)
+    for question in mined:
+        sizes = ", ".join(str(len(g.students)) for g in question.groups)
+        console.print(
+            f"{question.question:<28} {question.wrong:>4} lost points, "
+            f"{question.undiagnosed:>4} undiagnosed; groups of >= {args.min_students}: "
+            f"{sizes or 'none'}",
+            markup=False,
+        )
+    console.print(f"wrote {drafts} draft mutant(s) and README.md to {out}/", markup=False)
+    return EXIT_OK
+
+
 def register(subparsers: Any) -> None:
     bank = subparsers.add_parser(
         "bank", help="list, validate and selftest the question bank; write its catalogue"
@@ -136,3 +171,29 @@ def register(subparsers: Any) -> None:
     )
     catalogue.add_argument("--check", action="store_true", help="exit 1 if bank/README.md is stale")
     catalogue.set_defaults(handler=cmd_bank_catalogue)
+    mining = bank_sub.add_parser(
+        "mine",
+        help="turn the class's common unexplained wrong answers into draft mutants",
+        description=(
+            "Read the counting submission of each student from a gradebook; for each question, "
+            "group the wrong answers that matched no known mistake by how they behaved, and "
+            "write for each group of at least --min-students a draft mutant (a representative "
+            "answer, comments removed, no student id) with an empty mistake and hint, plus "
+            "OUT/README.md. Complete a draft, move it into the question's mutants, then run "
+            "`grader bank validate`.\n"
+            "Example: grader bank mine --db gradebook.sqlite --assignment preliminaries-core"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mining.add_argument(
+        "--db", required=True, help="the gradebook (SQLite) written by grader batch"
+    )
+    mining.add_argument("--assignment", required=True, help="the assignment to mine")
+    mining.add_argument("--out", default="mined", help="folder for the drafts (default: mined)")
+    mining.add_argument(
+        "--min-students",
+        type=int,
+        default=3,
+        help="the smallest group worth a draft (default 3)",
+    )
+    mining.set_defaults(handler=cmd_bank_mine)

@@ -383,3 +383,67 @@ def find_leaks(bank: Bank, question_ids: Iterable[str] | None = None) -> list[Le
             runs.append((variant, run.result, run.values))
         leaks += leaks_in(question, expected, runs)
     return leaks
+
+
+# -- hints --------------------------------------------------------------------------------------
+
+MIN_CODE_LINE = 20  # shorter reference lines ("return x", "import torch") are not secrets
+
+
+def reference_code_lines(question: Question) -> list[str]:
+    """The reference's lines a student does not already have (prompt, starter and public
+    checks show the others): a hint that quotes one hands over the answer."""
+    public = (
+        question.prompt["en"]
+        + question.prompt.get("zh", "")
+        + question.starter
+        + "".join(c.doctest for c in question.public_checks)
+    )
+    lines = []
+    for line in question.solution().splitlines():
+        line = line.strip()
+        if len(line) >= MIN_CODE_LINE and line not in public and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def hint_problems(question: Question, expected: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, problem) for each mutant whose mistake or hint is missing a language, quotes the
+    reference's code, or (for value, choice and predict questions) states the answer."""
+    problems = []
+    code = reference_code_lines(question)
+    numbers = public_numbers(question)
+    for mutant in question.mutants:
+        field_name = f"mutants.{mutant.name}"
+        for part, text in (("mistake", mutant.mistake), ("hint", mutant.hint or {})):
+            missing = [lang for lang in ("en", "zh") if not str(text.get(lang, "")).strip()]
+            if missing:
+                problems.append(
+                    (
+                        f"{field_name}.{part}",
+                        f"has no {' and no '.join(missing)} text: a diagnosed student reads it "
+                        "in their language, so write both",
+                    )
+                )
+        for lang, hint in (mutant.hint or {}).items():
+            quoted = next(
+                (line for line in code if " ".join(line.split()) in " ".join(hint.split())), None
+            )
+            if quoted:
+                problems.append(
+                    (
+                        f"{field_name}.hint.{lang}",
+                        f"quotes the reference's code ({quoted!r}): explain the idea and how to "
+                        "check it, never the answer",
+                    )
+                )
+        if question.kind in ANSWER_KINDS and mutant.hint:
+            for reason in message_leaks(
+                mutant.hint["en"],
+                expected,
+                kind=question.kind,
+                public_numbers=numbers,
+                public_text=question.prompt["en"],
+            ):
+                problems.append((f"{field_name}.hint.en", f"gives the answer away: {reason}"))
+    return problems

@@ -23,7 +23,7 @@ from ..judge.grading import QuestionResult, declared_points
 from ..judge.runner import CheckFileError, CheckResult
 from ..statuses import NOT_PASSED
 from .inprocess import AS_GRADED, run_in_process
-from .leaks import ANSWER_KINDS, leaks_in
+from .leaks import ANSWER_KINDS, hint_problems, leaks_in
 
 CREDIT_SLACK = 1e-9
 MIN_ALTERNATES = 2  # for function questions
@@ -167,6 +167,10 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
                 )
             )
 
+    problems += [
+        BankProblem(rel, field_name, problem)
+        for field_name, problem in hint_problems(question, reference.values)
+    ]
     if answer_kind:
         checks_rel = relative_path(question.checks_path, bank.root)
         for leak in leaks_in(question, reference.values, runs):

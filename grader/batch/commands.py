@@ -27,7 +27,7 @@ Examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..commandline import add_limit_arguments
+    from ..commandline import add_feedback_arguments, add_limit_arguments
 
     parser = subparsers.add_parser(
         "batch",
@@ -51,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--quiet", action="store_true", help="no progress bar and no table, only the totals line"
     )
     add_limit_arguments(parser)
+    add_feedback_arguments(parser)
     parser.set_defaults(handler=cmd_batch)
 
 
@@ -99,6 +100,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         device=args.device,
         strict_isolation=args.strict_isolation,
         limits=asdict(limits_from_args(args)),
+        diagnose=args.diagnose,
+        hints=args.hints,
     )
     progress = Progress(
         TextColumn("[bold]{task.description}[/bold]"),

@@ -26,6 +26,8 @@ class GradeConfig:
     device: str = "auto"
     strict_isolation: bool = False  # refuse to grade unless the sandbox is fully isolated
     limits: dict[str, Any] = field(default_factory=lambda: asdict(Limits()))
+    diagnose: bool = True  # match wrong answers against the bank's known mistakes
+    hints: str = "show"  # show or hide a diagnosis's hint in what students read
 
     def key(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -56,6 +58,8 @@ class WorkerGrader:
             limits=Limits(**config.limits),
             batch=True,
             bank_root=Path(config.bank_root) if config.bank_root else None,
+            diagnose=config.diagnose,
+            hints=config.hints,
         )
         self.bank = self.grader.bank
 

@@ -18,6 +18,7 @@ from ..commandline import (
     EXIT_FAILED,
     EXIT_OK,
     UsageProblem,
+    add_feedback_arguments,
     add_limit_arguments,
     console,
     devices_from_args,
@@ -216,6 +217,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="exit 1 when a notebook scores below this fraction of its maximum: 0.6 or 60%%",
     )
     add_limit_arguments(parser)
+    add_feedback_arguments(parser)
     parser.set_defaults(handler=cmd_ci)
 
     public = subparsers.add_parser(

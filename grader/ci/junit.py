@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..execute import CELL_PROBLEMS
+from ..resultview import check_message, diagnosis_text, result_hints, words
 
 # Check status in the result JSON -> JUnit child element. "failed" is a wrong answer; "error"
 # and "timeout" mean the student's code could not be checked (raised, crashed, hung).
@@ -101,7 +102,10 @@ def _suite_for(outcome: NotebookOutcome) -> ET.Element:
                 message=_clean(_first_line(f"cell {cell['index']} {cell['status']}: {detail}")),
             )
             element.text = _clean(detail)
+        lang = result.get("lang") or "en"
+        said = words(lang)
         for question in result["questions"]:
+            diagnosis = diagnosis_text(question, lang, result_hints(result))
             for check in question["checks"]:
                 case = ET.SubElement(
                     suite,
@@ -113,12 +117,16 @@ def _suite_for(outcome: NotebookOutcome) -> ET.Element:
                 kind = _STATUS_ELEMENT.get(check["status"])
                 if kind is None:
                     continue
-                attributes = {"message": _clean(_first_line(check["message"]))}
+                message = check_message(check, lang)
+                if kind != "skipped" and diagnosis is not None:
+                    # The known mistake first: a CI dashboard shows the message's first line.
+                    message = f"{said['diagnosis']}{said['colon']}{diagnosis.mistake}\n{message}"
+                attributes = {"message": _clean(_first_line(message))}
                 if kind != "skipped":
                     attributes["type"] = check["status"]
                 element = ET.SubElement(case, kind, attributes)
                 if kind != "skipped":
-                    element.text = _clean(check["message"])
+                    element.text = _clean(message)
         suite.set("time", f"{result['timings']['total_s']:.3f}")
     for key, value in _counts(suite).items():
         suite.set(key, str(value))

@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from ..execute import CELL_PROBLEMS
-from ..statuses import NOT_PASSED
+from ..resultview import check_label, diagnosis_text, failure_groups, result_hints, words
 from .junit import NotebookOutcome
 
 
@@ -74,12 +74,25 @@ def markdown_summary(outcomes: list[NotebookOutcome], min_fraction: float | None
             f"{counts.get('skipped', 0)} skipped)"
         )
         lines += ["", "| question | points | not passed |", "|---|---:|---|"]
+        lang = result.get("lang") or "en"
+        said = words(lang)
         for question in result["questions"]:
-            problems = [
-                f"{_md(c['name'], 60)} ({c['status']}): {_md(c['message'])}"
-                for c in question["checks"]
-                if c["status"] in NOT_PASSED
-            ]
+            problems = []
+            diagnosis = diagnosis_text(question, lang, result_hints(result))
+            if diagnosis is not None:
+                problems.append(
+                    f"**{_md(said['diagnosis'])}{said['colon']}**{_md(diagnosis.mistake)}"
+                )
+            for group in failure_groups(question["checks"], lang):
+                covers = (
+                    f" ({_md(said['covers'].format(n=len(group.checks)))})"
+                    if len(group.checks) > 1
+                    else ""
+                )
+                problems.append(
+                    f"{_md(check_label(group.checks[0], lang), 60)} ({group.status}): "
+                    f"{_md(group.message)}{covers}"
+                )
             shown = "<br>".join(problems[:3]) + (
                 f"<br>… and {len(problems) - 3} more" if len(problems) > 3 else ""
             )

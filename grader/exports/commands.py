@@ -1,4 +1,4 @@
-"""`grader export csv|gradescope|json`: read the gradebook, write files. Never writes the
+"""`grader export csv|gradescope|json|mistakes`: read the gradebook, write files. Never writes the
 gradebook."""
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ Export grades from a gradebook written by `grader batch`.
   csv         one row per student (the submission that counts), a column per question, total
   gradescope  a Gradescope results.json per submission, validated against its schema
   json        every stored submission with its full result, and which one counts
+  mistakes    one row per (student, question) that lost points, with the known mistake diagnosed
   otter       an assignment (not grades) as an otter-assign master notebook: see docs/otter.md
 
 Examples:
   grader export csv --db gradebook.sqlite --out grades.csv --assignment preliminaries-core
   grader export gradescope --db gradebook.sqlite gradescope/
   grader export json --db gradebook.sqlite --out gradebook.json
+  grader export mistakes --db gradebook.sqlite --out mistakes.csv
   grader export otter preliminaries-core otter-export/
 """
 
@@ -67,6 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="after_published",
         help="Gradescope visibility of hidden checks (default after_published)",
     )
+    gs.add_argument(
+        "--lang", choices=["en", "zh"], default="en", help="language of messages and diagnoses"
+    )
     gs.set_defaults(handler=cmd_export_gradescope)
 
     js = formats.add_parser(
@@ -81,6 +86,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--counting-only", action="store_true", help="only the submission that counts per student"
     )
     js.set_defaults(handler=cmd_export_json)
+
+    mistakes = formats.add_parser(
+        "mistakes",
+        help="the diagnosed misconceptions, one row per (student, question) that lost points",
+        description=(
+            "Columns: student, assignment, question, mutant (the known mistake the answer "
+            "behaved like; empty when it matched none), score, max_score, behaviour (students "
+            "with the same fingerprint answered alike). The submission that counts per student.\n"
+            "Example: grader export mistakes --db gradebook.sqlite --out mistakes.csv"
+        ),
+    )
+    mistakes.add_argument("--db", required=True, help="the gradebook (SQLite)")
+    mistakes.add_argument("--out", required=True, help="the CSV file to write")
+    mistakes.add_argument("--assignment", help="only this assignment")
+    mistakes.set_defaults(handler=cmd_export_mistakes)
     add_otter_export(formats)
     export.set_defaults(handler=lambda args: _no_format(export))
 
@@ -126,7 +146,9 @@ def cmd_export_gradescope(args: argparse.Namespace) -> int:
     with existing_gradebook(args.db) as book:
         _check_assignment(book, args.assignment)
         results = book.results(args.assignment, counting_only=not args.all)
-    written = write_gradescope(results, Path(args.dir), hidden_visibility=args.hidden_visibility)
+    written = write_gradescope(
+        results, Path(args.dir), hidden_visibility=args.hidden_visibility, lang=args.lang
+    )
     console.print(
         f"wrote {len(written)} results.json under {args.dir} (each validated against the schema)",
         markup=False,
@@ -143,4 +165,16 @@ def cmd_export_json(args: argparse.Namespace) -> int:
         results = book.results(args.assignment, counting_only=args.counting_only)
     count = write_json(results, Path(args.out))
     console.print(f"wrote {args.out}: {count} submission(s)", markup=False)
+    return 0
+
+
+def cmd_export_mistakes(args: argparse.Namespace) -> int:
+    from ..commandline import console
+    from .mistakes import write_mistakes
+
+    with existing_gradebook(args.db) as book:
+        _check_assignment(book, args.assignment)
+        results = book.results(args.assignment, counting_only=True)
+    rows = write_mistakes(results, Path(args.out))
+    console.print(f"wrote {args.out}: {rows} row(s)", markup=False)
     return 0

@@ -5,7 +5,8 @@ failed (the output starts with the original status); skipped checks (e.g. CUDA o
 runner) carry no points and are listed in the top-level output instead of as tests, because
 Gradescope would show them as failures. Hidden checks become `after_published` by default: the
 student sees that they passed or failed once grades are published, and the messages are
-already written not to reveal expected values.
+already written not to reveal expected values. A question diagnosed with a known mistake gets
+its mistake (and hint, unless the result hides hints) in the top-level output.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ import jsonschema
 
 from ..bank.loader import schema
 from ..gradebook.store import StoredResult
+from ..resultview import check_message, diagnosis_text, result_hints, words
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
 def gradescope_results(
-    stored: StoredResult, *, hidden_visibility: str = "after_published"
+    stored: StoredResult, *, hidden_visibility: str = "after_published", lang: str = "en"
 ) -> dict[str, Any]:
     if stored.result is None:
         return {
@@ -35,14 +37,21 @@ def gradescope_results(
             "tests": [],
         }
     result = stored.result
-    tests, skipped = [], []
+    tests, skipped, diagnoses = [], [], []
+    said = words(lang)
     for question in result["questions"]:
+        diagnosis = diagnosis_text(question, lang, result_hints(result))
+        if diagnosis is not None:
+            line = f"{question['id']}: {said['diagnosis']}{said['colon']}{diagnosis.mistake}"
+            if diagnosis.hint:
+                line += f"\n    {said['hint']}{said['colon']}{diagnosis.hint}"
+            diagnoses.append(line)
         for check in question["checks"]:
             name = f"{question['id']}: {check['name']}"
             if check["status"] == "skipped":
                 skipped.append(f"{name} ({check['message'].strip() or 'skipped'})")
                 continue
-            message = check["message"].strip()
+            message = check_message(check, lang).strip()
             if check["status"] in ("error", "timeout"):
                 message = f"[{check['status']}] {message}".strip()
             tests.append(
@@ -58,6 +67,7 @@ def gradescope_results(
                 }
             )
     lines = [f"Total: {result['score']:g} / {result['max_score']:g}"]
+    lines += diagnoses
     if skipped:
         lines.append("Skipped (no points either way): " + "; ".join(skipped))
     return {
@@ -80,7 +90,11 @@ def _safe_name(text: str) -> str:
 
 
 def write_gradescope(
-    results: list[StoredResult], out_dir: Path, *, hidden_visibility: str = "after_published"
+    results: list[StoredResult],
+    out_dir: Path,
+    *,
+    hidden_visibility: str = "after_published",
+    lang: str = "en",
 ) -> list[Path]:
     """DIR/<assignment>/<student>/results.json for each submission that counts, or, with several
     per student (all submissions exported), DIR/<assignment>/<student>/<sha12>/results.json."""
@@ -93,7 +107,7 @@ def write_gradescope(
         folder = out_dir / _safe_name(stored.assignment) / _safe_name(stored.student)
         if per_student[(stored.assignment, stored.student)] > 1:
             folder = folder / stored.sha256[:12]
-        data = gradescope_results(stored, hidden_visibility=hidden_visibility)
+        data = gradescope_results(stored, hidden_visibility=hidden_visibility, lang=lang)
         validate(data)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "results.json"

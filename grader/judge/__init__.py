@@ -9,6 +9,7 @@ from ..sandbox.inside.codec import JudgeFunction, Opaque, remote_info
 from .api import fixture, points
 from .assertions import (
     CheckFailed,
+    Text,
     check_answer,
     check_choice,
     check_close,
@@ -19,6 +20,7 @@ from .assertions import (
     check_untouched,
     check_values,
     describe_type,
+    describe_type_zh,
     device_of,
 )
 from .student import (
@@ -39,6 +41,7 @@ __all__ = [
     "RaisedError",
     "Student",
     "StudentRaised",
+    "Text",
     "check_answer",
     "check_choice",
     "check_close",
@@ -50,6 +53,7 @@ __all__ = [
     "check_untouched",
     "check_values",
     "describe_type",
+    "describe_type_zh",
     "device_of",
     "fixture",
     "points",

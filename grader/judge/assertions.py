@@ -18,8 +18,61 @@ import torch
 from ..sandbox.inside.codec import Opaque, remote_info
 
 
+class Text(str):
+    """English text that carries its Chinese translation; it works wherever a str does.
+
+        what = Text(f"normalize_rows(A) for a {m}x{n} A", zh=f"{m}x{n} 的 A 上的 normalize_rows(A)")
+        check_tensor(call.unwrap(), expected, what)   # the message exists in both languages
+
+    Without `zh` the English text stands in for both (code such as `make_grid(2, 3)` reads the
+    same in either language). Formatting it (an f-string) gives a plain str: English only."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str | None = None) -> Text:
+        text = super().__new__(cls, en)
+        text.zh = str(en) if zh is None else zh
+        return text
+
+
+def zh_of(text: Any) -> str:
+    """The Chinese version of a message part (the text itself when it has none)."""
+    return getattr(text, "zh", str(text))
+
+
+def zh_subject(text: Any) -> str:
+    """`zh_of(text)` as the start of a Chinese sentence: followed by a space when it ends in
+    code (`normalize_rows(A) 的形状`), by nothing when it ends in Chinese (`返回的表的形状`)."""
+    zh = zh_of(text)
+    return zh + " " if zh and zh[-1].isascii() else zh
+
+
 class CheckFailed(AssertionError):
-    """A check failed; the message is safe to show to the student."""
+    """A check failed; the message is safe to show to the student. `zh` is its Chinese text
+    (the English one stands in where a check gives none)."""
+
+    def __init__(self, message: Any = "", *, zh: str | None = None) -> None:
+        super().__init__(str(message))
+        self.zh = zh if zh is not None else zh_of(message)
+
+    @property
+    def text(self) -> Text:
+        return Text(str(self.args[0]) if self.args else "", zh=self.zh)
+
+
+def _fail(en: str, zh: str) -> CheckFailed:
+    return CheckFailed(en, zh=zh)
+
+
+def describe_type_zh(value: Any) -> str:
+    """describe_type in Chinese."""
+    if isinstance(value, Opaque):
+        return f"一个 {value.type_name}" + (f"（{value.note}）" if value.note else "")
+    if value is None:
+        return "空值 None"
+    if type(value) is torch.Tensor:
+        return f"形状为 {tuple(value.shape)} 的张量"
+    return f"一个 {type(value).__name__}"
 
 
 def describe_type(value: Any) -> str:
@@ -46,7 +99,10 @@ def _same_device(a: str, b: str) -> bool:
 
 def check_is_tensor(actual: Any, what: str = "the result") -> torch.Tensor:
     if type(actual) is not torch.Tensor:
-        raise CheckFailed(f"{what} should be a torch.Tensor, but it is {describe_type(actual)}.")
+        raise _fail(
+            f"{what} should be a torch.Tensor, but it is {describe_type(actual)}.",
+            f"{zh_subject(what)}应当是 torch.Tensor，但它是{describe_type_zh(actual)}。",
+        )
     return actual
 
 
@@ -64,14 +120,19 @@ def check_tensor(
     """Shape, then dtype, then device, then values (with tolerances for floating point)."""
     tensor = check_is_tensor(actual, what)
     if tuple(tensor.shape) != tuple(expected.shape):
-        raise CheckFailed(
-            f"{what} has shape {tuple(tensor.shape)}, but shape {tuple(expected.shape)} was expected."
+        raise _fail(
+            f"{what} has shape {tuple(tensor.shape)}, but shape {tuple(expected.shape)} was expected.",
+            f"{zh_subject(what)}的形状是 {tuple(tensor.shape)}，应为 {tuple(expected.shape)}。",
         )
     if check_dtype and tensor.dtype != expected.dtype:
-        raise CheckFailed(f"{what} has dtype {tensor.dtype}, but {expected.dtype} was expected.")
+        raise _fail(
+            f"{what} has dtype {tensor.dtype}, but {expected.dtype} was expected.",
+            f"{zh_subject(what)}的 dtype 是 {tensor.dtype}，应为 {expected.dtype}。",
+        )
     if check_device and not _same_device(device_of(tensor), str(expected.device)):
-        raise CheckFailed(
-            f"{what} is on device {device_of(tensor)}, but it should be on {expected.device}."
+        raise _fail(
+            f"{what} is on device {device_of(tensor)}, but it should be on {expected.device}.",
+            f"{zh_subject(what)}在设备 {device_of(tensor)} 上，应当在 {expected.device} 上。",
         )
     if expected.device.type == "meta":  # meta tensors have no values to compare
         return
@@ -90,8 +151,9 @@ def check_values(
     a = actual.detach().cpu()
     e = expected.detach().cpu()
     if a.shape != e.shape:
-        raise CheckFailed(
-            f"{what} has shape {tuple(a.shape)}, but shape {tuple(e.shape)} was expected."
+        raise _fail(
+            f"{what} has shape {tuple(a.shape)}, but shape {tuple(e.shape)} was expected.",
+            f"{zh_subject(what)}的形状是 {tuple(a.shape)}，应为 {tuple(e.shape)}。",
         )
     if a.dtype.is_floating_point or e.dtype.is_floating_point or a.dtype.is_complex:
         common = torch.promote_types(a.dtype, e.dtype)
@@ -105,11 +167,16 @@ def check_values(
         return
     wrong = int((~ok).sum())
     if a.dim() == 0:
-        raise CheckFailed(f"{what} has the right shape and dtype, but its value is not correct.")
+        raise _fail(
+            f"{what} has the right shape and dtype, but its value is not correct.",
+            f"{zh_subject(what)}的形状和 dtype 都对，但数值不正确。",
+        )
     first = tuple(int(i) for i in (~ok).nonzero()[0])
-    raise CheckFailed(
+    raise _fail(
         f"{what} has the right shape and dtype, but {wrong} of {ok.numel()} values are wrong "
-        f"(the first at index {first})."
+        f"(the first at index {first}).",
+        f"{zh_subject(what)}的形状和 dtype 都对，但 {ok.numel()} 个值中有 {wrong} 个不对"
+        f"（第一个在索引 {first} 处）。",
     )
 
 
@@ -125,16 +192,26 @@ def check_equal(actual: Any, expected: Any, what: str = "the result") -> None:
         and type(expected) is not bool
     ):
         if expected is None or isinstance(expected, bool):
-            raise CheckFailed(
-                f"{what} is not correct."
-            )  # naming the type would give the answer away
-        raise CheckFailed(
-            f"{what} should be a {type(expected).__name__}, but it is {describe_type(actual)}."
+            raise _not_correct(what)  # naming the type would give the answer away
+        raise _fail(
+            f"{what} should be a {type(expected).__name__}, but it is {describe_type(actual)}.",
+            f"{zh_subject(what)}应当是 {type(expected).__name__}，但它是{describe_type_zh(actual)}。",
         )
     if isinstance(expected, (tuple, list)) and len(actual) != len(expected):
-        raise CheckFailed(f"{what} has {len(actual)} items, but {len(expected)} were expected.")
+        raise _fail(
+            f"{what} has {len(actual)} items, but {len(expected)} were expected.",
+            f"{zh_subject(what)}有 {len(actual)} 项，应为 {len(expected)} 项。",
+        )
     if actual != expected:
-        raise CheckFailed(f"{what} is not correct.")
+        raise _not_correct(what)
+
+
+def _not_correct(what: Any) -> CheckFailed:
+    return _fail(f"{what} is not correct.", f"{zh_subject(what)}不正确。")
+
+
+def _not_right(what: Any) -> CheckFailed:
+    return _fail(f"{what} is not right.", f"{zh_subject(what)}不对。")
 
 
 def check_answer(
@@ -159,24 +236,31 @@ def check_answer(
     if isinstance(expected, (tuple, list)):
         items = _as_items(actual)
         if items is None:
-            raise CheckFailed(
-                f"{what} should be a tuple or a list, but it is {describe_type(actual)}."
+            raise _fail(
+                f"{what} should be a tuple or a list, but it is {describe_type(actual)}.",
+                f"{zh_subject(what)}应当是元组或列表，但它是{describe_type_zh(actual)}。",
             )
         if len(items) != len(expected):
-            raise CheckFailed(f"{what} is not right.")
+            raise _not_right(what)
         wrong = [
             labels[i] if labels is not None and i < len(labels) else str(i + 1)
             for i, (a, e) in enumerate(zip(items, expected, strict=True))
             if not _same_answer(a, e, rtol, atol)
         ]
         if len(wrong) == 1:
-            raise CheckFailed(f"item {wrong[0]} of {what} is not right.")
+            raise _fail(
+                f"item {wrong[0]} of {what} is not right.",
+                f"{zh_subject(what)}的第 {wrong[0]} 项不对。",
+            )
         if wrong:
             listed = ", ".join(wrong[:-1]) + f" and {wrong[-1]}"
-            raise CheckFailed(f"items {listed} of {what} are not right.")
+            raise _fail(
+                f"items {listed} of {what} are not right.",
+                f"{zh_subject(what)}的第 {'、'.join(wrong)} 项不对。",
+            )
         return
     if not _same_answer(actual, expected, rtol, atol):
-        raise CheckFailed(f"{what} is not right.")
+        raise _not_right(what)
 
 
 def _as_items(value: Any) -> list[Any] | None:
@@ -232,14 +316,18 @@ def check_close(
     """A number, given as a Python number or a 0-d/1-element tensor."""
     if type(actual) is torch.Tensor:
         if actual.numel() != 1:
-            raise CheckFailed(
-                f"{what} should be a single number, but it is {describe_type(actual)}."
+            raise _fail(
+                f"{what} should be a single number, but it is {describe_type(actual)}.",
+                f"{zh_subject(what)}应当是单个数，但它是{describe_type_zh(actual)}。",
             )
         actual = actual.detach().cpu().double().item()
     if type(actual) not in (int, float):
-        raise CheckFailed(f"{what} should be a number, but it is {describe_type(actual)}.")
+        raise _fail(
+            f"{what} should be a number, but it is {describe_type(actual)}.",
+            f"{zh_subject(what)}应当是一个数，但它是{describe_type_zh(actual)}。",
+        )
     if abs(actual - expected) > atol + rtol * abs(expected):
-        raise CheckFailed(f"{what} is not correct.")
+        raise _not_correct(what)
 
 
 def _same_values(a: torch.Tensor, b: torch.Tensor) -> bool:
@@ -249,19 +337,27 @@ def _same_values(a: torch.Tensor, b: torch.Tensor) -> bool:
 def check_unchanged(after: Any, before: torch.Tensor, what: str) -> None:
     """An input the function must not modify."""
     if not _same_values(check_is_tensor(after, what), before):
-        raise CheckFailed(f"{what} was modified by the function; it must be left unchanged.")
+        raise _fail(
+            f"{what} was modified by the function; it must be left unchanged.",
+            f"函数修改了 {zh_of(what)}；它必须保持不变。",
+        )
 
 
-def check_untouched(after: Any, before: torch.Tensor, what: str = "the caller's x") -> None:
+def check_untouched(
+    after: Any, before: torch.Tensor, what: str = Text("the caller's x", zh="调用者传入的 x")
+) -> None:
     """An autograd input the function must leave as it was: same values, still not requiring
     grad, no `.grad` (the function should have worked on a detached copy)."""
     tensor = check_is_tensor(after, what)
     if not _same_values(tensor, before):
         changed = f"value of {what} was" if before.dim() == 0 else f"values of {what} were"
-        raise CheckFailed(f"the {changed} changed.")
+        raise _fail(f"the {changed} changed.", f"{zh_subject(what)}的值被改变了。")
     info = remote_info(tensor)
     if info is not None and (info.requires_grad or info.grad is not None):
-        raise CheckFailed(f"{what} now requires grad or holds a .grad; work on a detached copy.")
+        raise _fail(
+            f"{what} now requires grad or holds a .grad; work on a detached copy.",
+            f"{zh_subject(what)}现在 requires_grad 为 True 或带有 .grad；请在 detach 出的副本上计算。",
+        )
 
 
 def check_choice(
@@ -277,15 +373,19 @@ def check_choice(
 
     `options` are the letters offered, `correct` the right ones. With `sequences`, a list or
     tuple of letters is accepted too. `wrong` replaces the final "is not correct" message (a
-    hint that gives no letter away).
+    hint that gives no letter away; a `Text` gives it in both languages).
     """
     kinds = (set, frozenset, list, tuple) if sequences else (set, frozenset)
     if type(value) not in kinds or not all(type(v) is str for v in value):
-        raise CheckFailed(
-            f'{name} should be a set of letters such as {{"A", "C"}}, but it is {describe_type(value)}.'
+        raise _fail(
+            f'{name} should be a set of letters such as {{"A", "C"}}, but it is {describe_type(value)}.',
+            f'{name} 应当是由字母组成的集合，例如 {{"A", "C"}}，但它是{describe_type_zh(value)}。',
         )
     letters = {v.strip().upper() for v in value}
     if not letters <= set(options):
-        raise CheckFailed(f"{name} should only hold letters among {', '.join(sorted(options))}.")
+        raise _fail(
+            f"{name} should only hold letters among {', '.join(sorted(options))}.",
+            f"{name} 只能包含 {'、'.join(sorted(options))} 中的字母。",
+        )
     if letters != set(correct):
-        raise CheckFailed(wrong or f"{name} is not correct.")
+        raise CheckFailed(wrong) if wrong else _not_correct(name)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..bank.model import Question
+from .diagnosis import DIAGNOSIS_SEED, Diagnosis, diagnose
+from .observe import Observation, fingerprint
 from .runner import (
     Check,
     CheckResult,
@@ -21,6 +23,10 @@ from .student import Student
 class QuestionResult:
     id: str
     checks: list[CheckResult] = field(default_factory=list)
+    # For a question that lost points: the known mistake its calls matched (or None), and the
+    # fingerprint of its behaviour (for mining the mistakes no mutant names yet).
+    diagnosis: Diagnosis | None = None
+    behaviour: str | None = None
 
     @property
     def score(self) -> float:
@@ -34,12 +40,20 @@ class QuestionResult:
         return round(sum(c.score for c in self.checks if c.visibility == "hidden"), 6)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "score": self.score,
             "max_score": self.max_score,
             "checks": [c.as_dict() for c in self.checks],
         }
+        out["diagnosis"] = self.diagnosis.as_dict() if self.diagnosis else None
+        if self.behaviour:
+            out["behaviour"] = self.behaviour
+        return out
+
+    @property
+    def lost_points(self) -> bool:
+        return self.score < self.max_score
 
 
 # Collected checks per question, reused across submissions (a batch grades hundreds with the
@@ -89,7 +103,10 @@ def grade_questions(
     for question in questions:
         result = QuestionResult(question.id)
         lost: list[CheckResult] = []
-        for check in question_checks(question, options.public_only):
+        checks = question_checks(question, options.public_only)
+        trace: list[Observation] | None = [] if options.diagnose else None
+        student.record_into(trace)
+        for check in checks:
             if len(lost) >= MAX_LOST_SESSIONS_PER_QUESTION:
                 # Each lost session costs a call timeout and a replay of the notebook: after
                 # two, the question's other checks are not run, so one endless loop costs its
@@ -100,11 +117,49 @@ def grade_questions(
             if outcome.lost_session:
                 lost.append(outcome)
             result.checks.append(outcome)
+        overflowed = student.trace_overflowed
+        student.record_into(None)
+        if trace is not None and result.lost_points and not lost and not overflowed:
+            # A question whose code hung or crashed is not diagnosed (its calls are unknown).
+            _diagnose(result, question, checks, student, trace, base_seed, options)
         results.append(result)
     return results
 
 
 MAX_LOST_SESSIONS_PER_QUESTION = 2
+
+
+def _diagnose(
+    result: QuestionResult,
+    question: Question,
+    checks: list[Check],
+    student: Student,
+    trace: list[Observation],
+    base_seed: int | str,
+    options: RunOptions,
+) -> None:
+    """Match the calls the hidden checks made (the public ones where only they ran) against
+    the mutants'. An answer no mutant explains is fingerprinted instead: the calls of the checks
+    that send the same inputs to every submission as they were, those of the seeded checks
+    replayed with the diagnosis seed (one seed for every student, so that `grader bank mine`
+    can compare fingerprints)."""
+    compared = [c for c in checks if c.visibility == "hidden"] or checks
+    names = {c.name for c in compared}
+    calls = [o for o in trace if o.check in names]
+    result.diagnosis = diagnose(question, compared, calls, base_seed, options)
+    if result.diagnosis is not None:
+        return
+    seeded = {c.name for c in checks if c.seeded}
+    replayed = [o for o in trace if o.check not in seeded]
+    student.record_into(replayed)
+    try:
+        for check in checks:
+            if check.seeded and run_check(check, student, DIAGNOSIS_SEED, options).lost_session:
+                return  # hung or crashed on the replay: no fingerprint
+        if not student.trace_overflowed:
+            result.behaviour = fingerprint(replayed)
+    finally:
+        student.record_into(None)
 
 
 def not_run(check: Check, lost: list[CheckResult]) -> CheckResult:

@@ -14,6 +14,7 @@ import importlib.util
 import inspect
 import itertools
 import linecache
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -26,7 +27,7 @@ import torch
 
 from ..sandbox.base import CallTimeout, SandboxCrashed
 from .api import FIXTURE_ATTR, POINTS_ATTR
-from .assertions import CheckFailed
+from .assertions import CheckFailed, zh_of
 from .student import Student, StudentCodeProblem
 
 BUILTIN_FIXTURES = ("student", "rng", "seed", "device")
@@ -43,7 +44,11 @@ class Check:
     visibility: str  # visible | hidden
     runner: Callable[[dict[str, Any]], None]
     device: str | None = None
-    description: str = ""
+    description: str = ""  # the docstring's first line: what the check proves
+    description_zh: str = ""  # its "zh:" line, where the check file gives one
+    # Draws from the seed (takes `rng` or `seed`, itself or through its fixtures): what it sends
+    # the student's code differs from one submission to the next.
+    seeded: bool = False
 
     @property
     def key(self) -> str:
@@ -57,13 +62,15 @@ class CheckResult:
     max_score: float
     status: str  # passed | failed | error | timeout | skipped
     visibility: str
-    message: str = ""
+    message: str = ""  # English
     seconds: float = 0.0
     device: str | None = None
     lost_session: bool = False  # the student's process hung or died during this check
+    message_zh: str | None = None  # the message in Chinese, where it differs
+    title: dict[str, str] | None = None  # {"en", "zh"}: what the check proves, when known
 
     def as_dict(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "name": self.name,
             "score": self.score,
             "max_score": self.max_score,
@@ -71,6 +78,10 @@ class CheckResult:
             "visibility": self.visibility,
             "message": self.message,
         }
+        if self.message_zh is not None and self.message_zh != self.message:
+            out["message_zh"] = self.message_zh
+        if self.title:
+            out["title"] = self.title
         if self.device:
             out["device"] = self.device
         return out
@@ -174,7 +185,8 @@ def collect_hidden_checks(question_id: str, path: Path) -> list[Check]:
             continue
         weight = getattr(function, POINTS_ATTR, 1.0)
         argnames = list(inspect.signature(function).parameters)
-        doc = inspect.getdoc(function) or ""
+        seeded = _uses_seed(argnames, fixtures)
+        description, description_zh = describe_check(inspect.getdoc(function) or "")
         for case_id, params in _parametrize_cases(function):
             devices: tuple[str | None, ...] = (None,)
             if "device" in argnames and "device" not in params:
@@ -192,12 +204,57 @@ def collect_hidden_checks(question_id: str, path: Path) -> list[Check]:
                         visibility=getattr(function, "__grader_visibility__", "hidden"),
                         runner=_make_hidden_runner(function, argnames, params, fixtures, device),
                         device=device or params.get("device"),
-                        description=doc.splitlines()[0] if doc else "",
+                        description=description,
+                        description_zh=description_zh,
+                        seeded=seeded,
                     )
                 )
     if not checks:
         raise CheckFileError(f"{path}: defines no test_* functions")
     return checks
+
+
+def _uses_seed(
+    argnames: list[str], fixtures: dict[str, Callable[..., Any]], seen: frozenset[str] = frozenset()
+) -> bool:
+    for name in argnames:
+        if name in ("rng", "seed"):
+            return True
+        if name in fixtures and name not in seen:
+            deps = list(inspect.signature(fixtures[name]).parameters)
+            if _uses_seed(deps, fixtures, seen | {name}):
+                return True
+    return False
+
+
+def describe_check(doc: str) -> tuple[str, str]:
+    """(English, Chinese) title of a check from its docstring: the first paragraph up to its
+    "zh:" line (a sentence may wrap over lines), and from the first "zh:" line to the end of
+    that paragraph (empty where there is none)."""
+    paragraphs = [p.strip().splitlines() for p in re.split(r"\n\s*\n", doc.strip())]
+    first = [line.strip() for line in paragraphs[0]] if paragraphs else []
+    english = " ".join(itertools.takewhile(lambda line: not _is_zh(line), first))
+    for paragraph in paragraphs:
+        lines = [line.strip() for line in paragraph]
+        start = next((i for i, line in enumerate(lines) if _is_zh(line)), None)
+        if start is not None:
+            return english, _join_wrapped([lines[start][3:].strip(), *lines[start + 1 :]])
+    return english, ""
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """Lines of one wrapped sentence: Chinese joins without a space, other text with one."""
+    text = ""
+    for line in lines:
+        if text and line and not (text[-1].isascii() or line[0].isascii()):
+            text += line
+        else:
+            text = f"{text} {line}".strip()
+    return text
+
+
+def _is_zh(line: str) -> bool:
+    return line.lower().startswith("zh:")
 
 
 def _make_hidden_runner(
@@ -239,27 +296,33 @@ def _resolve(
 # ---------------------------------------------------------------------------------------------
 
 DOCTEST_FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+MAX_LINECACHE_FILES = 24
 
 
 class _CollectingRunner(doctest.DocTestRunner):
     def __init__(self) -> None:
         super().__init__(optionflags=DOCTEST_FLAGS, verbose=False)
-        self.problems: list[str] = []
+        self.problems: list[tuple[str, str]] = []  # (English, Chinese)
 
     def report_failure(self, out: Any, test: Any, example: Any, got: str) -> None:
+        source = f">>> {example.source.strip()}\n"
         self.problems.append(
-            f">>> {example.source.strip()}\nExpected:\n{_indent(example.want)}Got:\n{_indent(got)}"
+            (
+                f"{source}Expected:\n{_indent(example.want)}Got:\n{_indent(got)}",
+                f"{source}期望输出：\n{_indent(example.want)}实际输出：\n{_indent(got)}",
+            )
         )
 
     def report_unexpected_exception(self, out: Any, test: Any, example: Any, exc_info: Any) -> None:
         exc = exc_info[1]
         if isinstance(exc, (CallTimeout, SandboxCrashed)):
             raise exc
+        source = f">>> {example.source.strip()}\n"
         if isinstance(exc, StudentCodeProblem):
-            self.problems.append(f">>> {example.source.strip()}\n{exc}")
+            self.problems.append((f"{source}{exc}", f"{source}{exc.zh}"))
         else:
             last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            self.problems.append(f">>> {example.source.strip()}\nraised {last}")
+            self.problems.append((f"{source}raised {last}", f"{source}抛出了 {last}"))
 
 
 def _indent(text: str) -> str:
@@ -286,13 +349,19 @@ def make_public_check(
                 except StudentCodeProblem:
                     pass  # the doctest reports the NameError where the name is used
         test = doctest.DocTest(examples, globs, test_name, None, 0, text)
-        # DocTestRunner sets up a debugger whose reset re-stats every file in linecache (here:
-        # torch's sources, read at import); nothing is debugged, and the cache refills on demand.
-        linecache.clearcache()
+        # DocTestRunner sets up a debugger whose reset re-stats every file in linecache (torch
+        # reads hundreds of its sources at import); nothing is debugged. Emptied when it grows
+        # large, not on every run: the few files a failing example's traceback reads (the
+        # judge's own) then stay cached, and a doctest whose call raises costs ~1 ms less.
+        if len(linecache.cache) > MAX_LINECACHE_FILES:
+            linecache.clearcache()
         runner = _CollectingRunner()
         runner.run(test, out=lambda s: None, clear_globs=False)
         if runner.problems:
-            raise CheckFailed("\n".join(runner.problems))
+            raise CheckFailed(
+                "\n".join(en for en, _ in runner.problems),
+                zh="\n".join(zh for _, zh in runner.problems),
+            )
 
     return Check(
         question_id=question_id,
@@ -319,12 +388,19 @@ class RunOptions:
     skip_reason: dict[str, str] = field(default_factory=dict)  # device -> why it is skipped
     debug: bool = False  # show tracebacks of check-code errors (for bank authors)
     public_only: bool = False  # a student's self-check: hidden checks are neither run nor listed
+    diagnose: bool = False  # match a question that lost points against its mutants
 
 
 def run_check(
     check: Check, student: Student, base_seed: int | str, options: RunOptions
 ) -> CheckResult:
-    def result(status: str, score: float, message: str = "") -> CheckResult:
+    title = (
+        {"en": check.description, "zh": check.description_zh or check.description}
+        if check.description
+        else None
+    )
+
+    def result(status: str, score: float, message: str = "", zh: str | None = None) -> CheckResult:
         return CheckResult(
             name=check.name,
             score=score,
@@ -333,30 +409,37 @@ def run_check(
             visibility=check.visibility,
             message=message,
             device=check.device,
+            message_zh=zh,
+            title=title,
         )
 
     if check.device is not None and check.device not in options.devices:
         reason = options.skip_reason.get(check.device, f"not grading on {check.device}")
-        return result("skipped", 0.0, reason)
+        return result("skipped", 0.0, reason, SKIP_REASONS_ZH.get(reason))
     seed = check_seed(base_seed, check)
     rng = torch.Generator().manual_seed(seed)
     context = {"student": student, "rng": rng, "seed": seed}
+    student.start_check(check.name)
     try:
         check.runner(context)
     except CallTimeout:
-        lost = result("timeout", 0.0, "the student's code did not finish in time")
+        lost = result(
+            "timeout", 0.0, "the student's code did not finish in time", "学生代码没有在时限内结束"
+        )
         lost.lost_session = True
         return lost
     except SandboxCrashed as exc:
-        lost = result("error", 0.0, f"the student's process crashed: {exc}")
+        lost = result(
+            "error", 0.0, f"the student's process crashed: {exc}", f"学生代码的进程崩溃了：{exc}"
+        )
         lost.lost_session = True
         return lost
     except StudentCodeProblem as exc:
-        return result(exc.status, 0.0, str(exc))
+        return result(exc.status, 0.0, str(exc), exc.zh)
     except CheckFailed as exc:
-        return result("failed", 0.0, str(exc))
+        return result("failed", 0.0, str(exc), exc.zh)
     except AssertionError as exc:
-        return result("failed", 0.0, _assertion_message(check, exc))
+        return result("failed", 0.0, *_assertion_message(check, exc))
     except CheckFileError:
         raise
     except Exception as exc:
@@ -367,15 +450,26 @@ def run_check(
             0.0,
             f"the returned value could not be checked ({type(exc).__name__}); "
             "check its type and shape against the prompt.",
+            f"返回值无法检查（{type(exc).__name__}）；请对照题目检查它的类型和形状。",
         )
     return result("passed", check.points)
 
 
-def _assertion_message(check: Check, exc: AssertionError) -> str:
+# The reasons grade.py gives for a skipped device, in Chinese.
+SKIP_REASONS_ZH = {
+    "skipped: no CUDA device on this runner": "已跳过：这台评分机没有 CUDA 设备",
+    "skipped: grading on the CPU only (--device cpu)": "已跳过：只在 CPU 上评分（--device cpu）",
+}
+
+
+def _assertion_message(check: Check, exc: AssertionError) -> tuple[str, str]:
     # A bare `assert` message may contain expected values only if the author wrote them there;
     # without a message we show the check's description, never the asserted expression.
     if exc.args and str(exc.args[0]).strip():
-        return str(exc.args[0])
+        text = exc.args[0]
+        return str(text), zh_of(text)
     if check.visibility == "visible":
-        return "assertion failed"
-    return check.description or "this hidden check failed"
+        return "assertion failed", "断言失败"
+    if check.description:
+        return check.description, check.description_zh or check.description
+    return "this hidden check failed", "这项隐藏检查没有通过"

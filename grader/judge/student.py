@@ -21,6 +21,7 @@ child or a Jupyter kernel for real submissions); checks do not know which.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,26 +30,36 @@ import torch
 
 from ..sandbox.base import CallTimeout, SandboxCrashed, Session
 from ..sandbox.inside import codec, protocol
-from .assertions import CheckFailed
+from .assertions import CheckFailed, zh_of
 from .functions import functions_as_source
+from .observe import Observation
 
 
 class StudentCodeProblem(Exception):
-    """Base for problems in the student's code that end a check (not failures of the grader)."""
+    """Base for problems in the student's code that end a check (not failures of the grader).
+    `zh` is the message in Chinese."""
 
     status = "error"
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = message if zh is None else zh
 
 
 class NameMissing(StudentCodeProblem):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"`{name}` is not defined. Run the cell that defines it, and check its spelling."
+            f"`{name}` is not defined. Run the cell that defines it, and check its spelling.",
+            f"`{name}` 没有定义。请运行定义它的单元格，并检查拼写。",
         )
 
 
 class NotCallable(StudentCodeProblem):
     def __init__(self, name: str, type_name: str) -> None:
-        super().__init__(f"`{name}` should be a function, but it is a {type_name}.")
+        super().__init__(
+            f"`{name}` should be a function, but it is a {type_name}.",
+            f"`{name}` 应当是函数，但它是一个 {type_name}。",
+        )
 
 
 @dataclass
@@ -64,14 +75,17 @@ class RaisedError:
 class StudentRaised(StudentCodeProblem):
     def __init__(self, name: str, raised: RaisedError) -> None:
         self.raised = raised
-        super().__init__(f"`{name}(...)` raised {raised}")
+        super().__init__(f"`{name}(...)` raised {raised}", f"`{name}(...)` 抛出了 {raised}")
 
 
 class Unencodable(StudentCodeProblem):
     status = "failed"
 
     def __init__(self, name: str, why: str) -> None:
-        super().__init__(f"what `{name}` returned cannot be graded: {why}")
+        super().__init__(
+            f"what `{name}` returned cannot be graded: {why}",
+            f"`{name}` 返回的东西无法评分：{why}",
+        )
 
 
 @dataclass
@@ -132,13 +146,54 @@ def check_used_autograd(
             f"{'autograd pass' if forward_mode else 'backward pass'} ran during the call): this "
             "question asks for autograd, so a formula derived by hand or a numerical "
             "approximation earns no points here. Let autograd differentiate: `backward()`, "
-            "`torch.autograd.grad` or `torch.func`."
+            "`torch.autograd.grad` or `torch.func`.",
+            zh=f"`{what}` 返回的值是对的，但不是用自动微分算出来的（调用期间没有运行"
+            f"{'任何自动微分' if forward_mode else '反向传播'}）：这道题考的是自动微分，手工推导的"
+            "公式或数值近似在这里不得分。请让 autograd 来求导：`backward()`、"
+            "`torch.autograd.grad` 或 `torch.func`。",
         )
     passes = "pass" if runs == 1 else "passes"
     raise CheckFailed(
         f"`{what}` returned the right values but ran {runs} backward {passes} during the call, "
-        f"and this question asks for at least {at_least}{' (' + why + ')' if why else ''}."
+        f"and this question asks for at least {at_least}{' (' + why + ')' if why else ''}.",
+        zh=f"`{what}` 返回的值是对的，但调用期间只运行了 {runs} 次反向传播，这道题要求至少 "
+        f"{at_least} 次{'（' + zh_of(why) + '）' if why else ''}。",
     )
+
+
+MAX_TRACE_BYTES = 64 * 2**20  # tensor bytes one question's recording may hold
+
+
+def _call_seen(outcome: CallOutcome) -> dict[str, Any]:
+    """What a diagnosis compares of one call: the exception (see _raised_seen) or the result;
+    the containers among the arguments after the call; whether autograd ran (how many passes
+    is a matter of style)."""
+    return {
+        "raised": _raised_seen(outcome.raised),
+        "result": outcome.result,
+        # Containers only: a list the function appended to is behaviour; a string or number
+        # argument comes back as it went (and may be random, such as a fresh folder name).
+        "args_after": [a if isinstance(a, (list, dict)) else None for a in outcome.args_after],
+        "kwargs_after": {
+            k: v if isinstance(v, (list, dict)) else None for k, v in outcome.kwargs_after.items()
+        },
+        "inputs_after": outcome.inputs_after,
+        "autograd": outcome.autograd_runs > 0 or outcome.forward_ad_runs > 0,
+    }
+
+
+def _raised_seen(raised: RaisedError | None) -> tuple[str, str] | None:
+    """An exception as a diagnosis compares it: its type and its message's first line with
+    numbers and quoted text masked (torch says the same words for one mistake on other shapes;
+    a path or a name in quotes may be the check's random folder)."""
+    if raised is None:
+        return None
+    first = raised.message.strip().splitlines()[0] if raised.message.strip() else ""
+    return raised.type, _NUMBER.sub("#", _QUOTED.sub("'…'", first))[:300]
+
+
+_NUMBER = re.compile(r"\d+")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def _write_back(args: tuple, kwargs: dict, outcome: CallOutcome) -> None:
@@ -176,6 +231,34 @@ class Student:
         self._call_timeout = call_timeout
         self._max_bytes = max_bytes
         self._on_session_lost = on_session_lost or (lambda: None)
+        # What the checks saw, request by request (for a diagnosis): None when not recording.
+        self.trace: list[Observation] | None = None
+        self.trace_overflowed = False  # the replies held more than MAX_TRACE_BYTES: dropped
+        self._trace_bytes = 0
+        self._check = ""
+
+    def record_into(self, trace: list[Observation] | None) -> None:
+        """Record every request into `trace` from now on (None: stop recording)."""
+        self.trace = trace
+        self.trace_overflowed = False
+        self._trace_bytes = 0
+
+    def start_check(self, name: str) -> None:
+        """The check case whose requests follow (an observation names it)."""
+        self._check = name
+
+    def _seen(self, op: str, name: str, seen: Any, message: codec.Message | None = None) -> None:
+        if self.trace is None or self.trace_overflowed:
+            return
+        sizes = message.header.get("blob_sizes") if message is not None else None
+        self._trace_bytes += sum(sizes) if isinstance(sizes, list) else 0
+        if self._trace_bytes > MAX_TRACE_BYTES:
+            # A recording holds the replies until the question ends: an answer that returns
+            # huge tensors on every call is not diagnosed rather than held in memory.
+            self.trace_overflowed = True
+            self.trace.clear()
+            return
+        self.trace.append(Observation(self._check, op, name, seen))
 
     def _request(self, header: dict[str, Any], values: dict[str, Any]) -> codec.Message:
         session = self._get_session()
@@ -198,13 +281,16 @@ class Student:
         if isinstance(error_info, dict):
             error = f"{error_info.get('type', '')}: {error_info.get('message', '')}"
         stdout = header.get("stdout")
-        return header.get("status") == "ok", stdout if isinstance(stdout, str) else "", error
+        outcome = header.get("status") == "ok", stdout if isinstance(stdout, str) else "", error
+        self._seen("run", "", (outcome[0], outcome[1], error.partition(":")[0]))
+        return outcome
 
     def describe(self, name: str) -> dict[str, Any]:
         message = self._request({protocol.OP: protocol.DESCRIBE, "names": [name]}, {})
         info = message.header.get("names", {}).get(name)
         if not isinstance(info, dict):
             raise SandboxCrashed("the sandbox sent a malformed reply")
+        self._seen("describe", name, {k: info.get(k) for k in ("defined", "callable", "type")})
         return info
 
     def defines(self, name: str) -> bool:
@@ -213,10 +299,14 @@ class Student:
     def value(self, name: str) -> Any:
         message = self._request({protocol.OP: protocol.GET, "name": name}, {})
         if message.header.get("missing"):
+            self._seen("get", name, "<missing>")
             raise NameMissing(name)
         if "unencodable" in message.header:
+            self._seen("get", name, "<unencodable>")
             raise Unencodable(name, str(message.header["unencodable"]))
-        return message.values.get("value")
+        value = message.values.get("value")
+        self._seen("get", name, value, message)
+        return value
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome:
         # Plain `def` functions of the check or doctest travel as their source (JudgeFunction).
@@ -227,8 +317,10 @@ class Student:
         )
         header, values = message.header, message.values
         if header.get("missing"):
+            self._seen("call", name, "<missing>")
             raise NameMissing(name)
         if "unencodable" in header:
+            self._seen("call", name, "<unencodable>")
             raise Unencodable(name, str(header["unencodable"]))
         raised = header.get("raised")
         paths = header.get("original_paths", [])
@@ -240,7 +332,7 @@ class Student:
         )
         args_after = values.get("args_after", ())
         kwargs_after = values.get("kwargs_after", {})
-        return CallOutcome(
+        outcome = CallOutcome(
             name=name,
             result=values.get("result"),
             raised=RaisedError(
@@ -259,6 +351,8 @@ class Student:
             autograd_runs=_count(header.get("autograd_runs")),
             forward_ad_runs=_count(header.get("forward_ad_runs")),
         )
+        self._seen("call", name, _call_seen(outcome), message)
+        return outcome
 
     def function(self, name: str, sync_inputs: bool = False) -> Callable[..., Any]:
         """A callable that returns the result (or raises StudentRaised).

@@ -1,7 +1,8 @@
 """The class report: one self-contained HTML page for the instructor.
 
 Built from the counting result of each student for one assignment: score distribution overall and
-per question, failure rate per check, the most common failure messages, grading time per
+per question, the misconceptions diagnosed per question (and the share of wrong answers no known
+mistake explains), failure rate per check, the most common failure messages, grading time per
 submission, and the submissions that could not be graded. Plots are SVG embedded as data: URIs,
 so the page opens offline and its images cannot clash with each other's ids.
 """
@@ -69,6 +70,29 @@ class MessageStats:
     checks: list[str]  # "question: check" labels where it appeared
 
 
+@dataclass(frozen=True)
+class MistakeCount:
+    mutant: str
+    mistake: str  # the bank's words for it (English)
+    students: int
+
+
+@dataclass(frozen=True)
+class Misconceptions:
+    """For one question: the known mistakes diagnosed in the class, and how many wrong answers
+    matched none of them (the mistakes `grader bank mine` can turn into new mutants)."""
+
+    question: str
+    title: str
+    wrong: int  # students who lost points on it
+    mistakes: list[MistakeCount]
+    undiagnosed: int
+
+    @property
+    def undiagnosed_share(self) -> float:
+        return self.undiagnosed / self.wrong if self.wrong else 0.0
+
+
 @dataclass
 class ClassReport:
     assignment: str
@@ -81,7 +105,14 @@ class ClassReport:
     checks: list[CheckStats]
     messages: list[MessageStats]
     seconds: list[float]
+    misconceptions: list[Misconceptions] = field(default_factory=list)
     plots: dict[str, str] = field(default_factory=dict)  # name -> SVG text
+
+    @property
+    def undiagnosed_share(self) -> float:
+        """Of all (student, question) pairs that lost points, the share no mistake matched."""
+        wrong = sum(m.wrong for m in self.misconceptions)
+        return sum(m.undiagnosed for m in self.misconceptions) / wrong if wrong else 0.0
 
     @property
     def graded(self) -> int:
@@ -120,11 +151,20 @@ def build_class_report(
     message_students: dict[str, set[str]] = defaultdict(set)
     message_count: Counter[str] = Counter()
     message_checks: dict[str, list[str]] = defaultdict(list)
+    wrong: Counter[str] = Counter()
+    diagnosed: dict[str, Counter[str]] = defaultdict(Counter)
+    mistake_text: dict[tuple[str, str], str] = {}
 
     for student, result in results:
         for q in result["questions"]:
             if q["id"] not in order:
                 order.append(q["id"])  # a question the bank no longer lists still counts
+            if q["score"] < q["max_score"]:
+                wrong[q["id"]] += 1
+                diagnosis = q.get("diagnosis")
+                if diagnosis:
+                    diagnosed[q["id"]][diagnosis["mutant"]] += 1
+                    mistake_text[(q["id"], diagnosis["mutant"])] = diagnosis["mistake"]["en"]
             scores[q["id"]].append(q["score"])
             maxima[q["id"]] = max(maxima.get(q["id"], 0.0), q["max_score"])
             for c in q["checks"]:
@@ -174,6 +214,22 @@ def build_class_report(
         checks=checks,
         messages=messages,
         seconds=[r["timings"]["total_s"] for _, r in results],
+        misconceptions=[
+            Misconceptions(
+                question=q.id,
+                title=q.title,
+                wrong=wrong[q.id],
+                mistakes=[
+                    MistakeCount(mutant, mistake_text[(q.id, mutant)], count)
+                    for mutant, count in sorted(
+                        diagnosed[q.id].items(), key=lambda item: (-item[1], item[0])
+                    )
+                ],
+                undiagnosed=wrong[q.id] - sum(diagnosed[q.id].values()),
+            )
+            for q in questions
+            if wrong[q.id]
+        ],
     )
     report.plots = _plots(report)
     return report

@@ -46,7 +46,18 @@ def register(subparsers: Any) -> None:
     )
     feedback.add_argument("--out", required=True, help="folder for the pages (created if missing)")
     feedback.add_argument("--assignment", help="only this assignment (default: every one)")
-    feedback.add_argument("--lang", choices=["zh", "en"], default="en", help="page language")
+    feedback.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        help="page language (default: each student's notebook language, else en)",
+    )
+    feedback.add_argument(
+        "--hints",
+        choices=["show", "hide"],
+        help="show or hide the hints of diagnosed mistakes (default: what each result says, "
+        "i.e. grading's --hints; e.g. grade with --hints hide, rewrite pages with --hints show "
+        "after the deadline)",
+    )
     feedback.set_defaults(handler=cmd_feedback)
 
     klass = actions.add_parser(
@@ -116,9 +127,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
                     stored.student,
                     stored.result,
                     bank,
-                    args.lang,
+                    args.lang or (stored.result or {}).get("lang") or "en",
                     assignment=assignment,
                     error=stored.error,
+                    hints=args.hints,
                 )
                 stem = safe_file_stem(stored.student, taken)
                 (folder / f"{stem}.html").write_text(render_html(page), encoding="utf-8")

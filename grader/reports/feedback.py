@@ -6,8 +6,12 @@ What may appear on the page, and why it is safe to show:
 - the question's title, prompt and `hint` from the bank: the student already has them in the
   template;
 - cell errors and grader notes from the result.
-What never appears: mutants (their `mistake` texts describe what the hidden checks look for),
-`catches`, check docstrings or code, reference solutions.
+- the diagnosis of a question that lost points: the mistake of the bank's mutant whose behaviour
+  the answer matched, and its hint (both written for students; `grader bank validate` refuses a
+  hint that holds the reference's code or a hidden expected value); the hint is left out when
+  the result (or `hints`) says "hide";
+- check titles (the first docstring line, or its `zh:` line): written for students too.
+What never appears: mutants' code, `catches`, check code, reference solutions.
 
 Everything that came from a student's process (messages, cell errors, the student id) is
 escaped: by Jinja's autoescape in HTML, and by backslash escapes or code fences in Markdown.
@@ -21,43 +25,40 @@ from typing import Any
 
 from ..bank.model import Bank
 from ..execute import CELL_PROBLEMS
+from ..resultview import (
+    DiagnosisText,
+    check_label,
+    check_message,
+    diagnosis_text,
+    failure_groups,
+    result_hints,
+    words,
+)
 from ..statuses import NOT_PASSED
 from .render import environment, markdown_inline_to_html, markdown_to_html
 from .strings import feedback_strings
 
 _HINT = re.compile(r"(?:Hint|提示)\s*[:：]\s*(.+?)(?:\n\s*\n|\Z)", re.DOTALL)
-_PUBLIC_PREFIX = "public: "
 
 
 @dataclass(frozen=True)
 class CheckLine:
-    name: str  # for display: "rows of y below x [3-2-4]"
+    name: str  # for display: "rows of y below x [3-2-4]", or its Chinese title
     visibility: str  # visible | hidden
     status: str  # passed | failed | error | timeout | skipped
     score: float
     max_score: float
-    message: str
+    message: str  # in the page's language where the result has it
 
 
 @dataclass(frozen=True)
 class FailureGroup:
-    """Failed checks in a row with the same status and message, shown once (a missing function
-    fails every check with the same words; seven copies would bury the other failures)."""
+    """Failed checks of one question with one cause (same status, same message up to its
+    numbers), shown once: a missing keepdims fails four cases in four shapes with one sentence."""
 
     checks: list[CheckLine]
     status: str
     message: str
-
-
-def group_failures(failed: list[CheckLine]) -> list[FailureGroup]:
-    groups: list[FailureGroup] = []
-    for check in failed:
-        last = groups[-1] if groups else None
-        if last and (last.status, last.message) == (check.status, check.message):
-            last.checks.append(check)
-        else:
-            groups.append(FailureGroup([check], check.status, check.message))
-    return groups
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class QuestionFeedback:
     hint: str | None  # Markdown from the bank (trusted)
     status_hints: list[str]  # fixed UI text, one per kind of failure seen
     prompt: str  # Markdown from the bank (trusted)
+    diagnosis: DiagnosisText | None = None  # the known mistake the answer behaves like
 
 
 @dataclass(frozen=True)
@@ -99,16 +101,6 @@ class Feedback:
     error: str | None = None  # the submission could not be graded: why
 
 
-def display_name(check: dict[str, Any]) -> str:
-    """'test_rows_of_y_below_x[3-2-4]' -> 'rows of y below x [3-2-4]'; 'public: shapes' -> 'shapes'."""
-    name = check["name"]
-    if name.startswith(_PUBLIC_PREFIX):
-        return name[len(_PUBLIC_PREFIX) :]
-    base, bracket, params = name.partition("[")
-    base = base.removeprefix("test_").replace("_", " ").strip()
-    return f"{base} [{params}" if bracket else base
-
-
 def question_hint(question, lang: str) -> str | None:
     """The bank's `hint`, else the 'Hint: …' sentence of the prompt, else None."""
     if question.hint and question.hint.get(lang):
@@ -123,20 +115,25 @@ def _status_hints(failed: list[CheckLine], text: dict[str, str]) -> list[str]:
     return [text[f"hint_{s}"] for s in ("error", "timeout", "failed") if s in statuses]
 
 
-def _question(raw: dict[str, Any], bank: Bank, lang: str) -> QuestionFeedback:
+def _line(check: dict[str, Any], lang: str) -> CheckLine:
+    return CheckLine(
+        name=check_label(check, lang),
+        visibility=check["visibility"],
+        status=check["status"],
+        score=check["score"],
+        max_score=check["max_score"],
+        message=check_message(check, lang),
+    )
+
+
+def _question(raw: dict[str, Any], bank: Bank, lang: str, hints: str) -> QuestionFeedback:
     text = feedback_strings(lang)
-    lines = [
-        CheckLine(
-            name=display_name(c),
-            visibility=c["visibility"],
-            status=c["status"],
-            score=c["score"],
-            max_score=c["max_score"],
-            message=c.get("message", ""),
-        )
-        for c in raw["checks"]
-    ]
+    lines = [_line(c, lang) for c in raw["checks"]]
     failed = [c for c in lines if c.status in NOT_PASSED]
+    groups = [
+        FailureGroup([_line(c, lang) for c in group.checks], group.status, group.message)
+        for group in failure_groups(raw["checks"], lang)
+    ]
     question = bank.questions.get(raw["id"])
     # A question the bank no longer has still gets its scores; only title, prompt and hint go.
     return QuestionFeedback(
@@ -147,10 +144,11 @@ def _question(raw: dict[str, Any], bank: Bank, lang: str) -> QuestionFeedback:
         passed=[c for c in lines if c.status == "passed"],
         failed=failed,
         skipped=[c for c in lines if c.status == "skipped"],
-        failure_groups=group_failures(failed),
+        failure_groups=groups,
         hint=question_hint(question, lang) if question and failed else None,
         status_hints=_status_hints(failed, text),
         prompt=question.prompt.get(lang, "") if question else "",
+        diagnosis=diagnosis_text(raw, lang, hints),
     )
 
 
@@ -167,8 +165,10 @@ def build_feedback(
     *,
     assignment: str | None = None,
     error: str | None = None,
+    hints: str | None = None,
 ) -> Feedback:
-    """The page's content. `result` None means not gradable: then `assignment` and `error` say why."""
+    """The page's content. `result` None means not gradable: then `assignment` and `error` say
+    why. `hints` ("show"/"hide") overrides the result's own say on diagnosis hints."""
     feedback_strings(lang)  # an unknown language fails here, before any page is written
     if result is None:
         name = assignment or ""
@@ -198,7 +198,9 @@ def build_feedback(
         lang=lang,
         score=result["score"],
         max_score=result["max_score"],
-        questions=[_question(q, bank, lang) for q in result["questions"]],
+        questions=[
+            _question(q, bank, lang, hints or result_hints(result)) for q in result["questions"]
+        ],
         cells=cells,
         notes=list(result.get("notes", [])),
         public_only=result.get("checks") == "public",
@@ -216,6 +218,7 @@ def render_html(feedback: Feedback) -> str:
     return template.render(
         fb=feedback,
         t=feedback_strings(feedback.lang),
+        d=words(feedback.lang),
         markdown=markdown_to_html,
         inline=markdown_inline_to_html,
     )
@@ -249,9 +252,9 @@ def _fmt(x: float | None) -> str:
 def render_markdown(feedback: Feedback) -> str:
     t = feedback_strings(feedback.lang)
     out = [
-        f"## {t['title']}: {md_escape(feedback.assignment_title)}",
+        f"## {t['title']}{t['colon']}{md_escape(feedback.assignment_title)}",
         "",
-        f"**{t['student']}:** {md_escape(feedback.student)}  ",
+        f"**{t['student']}{t['colon'].strip()}** {md_escape(feedback.student)}  ",
     ]
     if feedback.error is not None:
         out += [
@@ -262,7 +265,7 @@ def render_markdown(feedback: Feedback) -> str:
         ]
         return "\n".join(out) + "\n"
     total = t["summary_line"].format(score=_fmt(feedback.score), max_score=_fmt(feedback.max_score))
-    out.append(f"**{t['total']}:** {total}")
+    out.append(f"**{t['total']}{t['colon'].strip()}** {total}")
     if feedback.public_only:
         out += ["", f"> {t['public_only']}"]
     out += ["", f"| {t['question']} | {t['score']} |", "|---|---|"]
@@ -272,20 +275,28 @@ def render_markdown(feedback: Feedback) -> str:
         out += ["", f"### {md_escape(q.title)} — {_fmt(q.score)} / {_fmt(q.max_score)}", ""]
         if not q.failed:
             out.append(t["all_passed"] if q.passed else t["none_passed"])
+        if q.diagnosis is not None:
+            d = words(feedback.lang)
+            out += [f"> **{d['diagnosis']}{d['colon'].strip()}** {md_escape(q.diagnosis.mistake)}"]
+            if q.diagnosis.hint:
+                out += [">", f"> **{d['hint']}{d['colon'].strip()}** {md_escape(q.diagnosis.hint)}"]
+            out.append("")
         for group in q.failure_groups:
             names = "; ".join(
                 f"{md_escape(c.name)} ({t['hidden' if c.visibility == 'hidden' else 'public']})"
                 for c in group.checks
             )
             out.append(f"- ✗ {names}: {t['status_' + group.status]}")
+            if len(group.checks) > 1:
+                out.append(f"  ({words(feedback.lang)['covers'].format(n=len(group.checks))})")
             if group.message.strip():
                 out += ["", _indent(md_code_block(group.message), "  "), ""]
         if q.passed and q.failed:
             names = ", ".join(md_escape(c.name) for c in q.passed)
-            out += ["", f"- ✓ {t['passed']}: {names}"]
+            out += ["", f"- ✓ {t['passed']}{t['colon']}{names}"]
         if q.skipped:
             names = ", ".join(md_escape(c.name) for c in q.skipped)
-            out += ["", f"- {t['skipped']}: {names}"]
+            out += ["", f"- {t['skipped']}{t['colon']}{names}"]
         if q.failed:
             hints = ([q.hint] if q.hint else []) + q.status_hints
             for hint in hints:

@@ -24,7 +24,8 @@ def grad_after_retain():
 
 @points(2)
 def test_first_outcome(student):
-    """the exception class raised by the second backward() (or "no error")"""
+    """the exception class raised by the second backward() (or "no error")
+    zh: 第二次调用 backward() 时抛出的异常类名（或 "no error"）"""
     check_answer(
         student.value("SECOND_BACKWARD_OUTCOME"), first_outcome(), "SECOND_BACKWARD_OUTCOME"
     )
@@ -32,5 +33,6 @@ def test_first_outcome(student):
 
 @points(2)
 def test_grad_after_retain(student):
-    """x.grad after two backward passes with retain_graph=True"""
+    """x.grad after two backward passes with retain_graph=True
+    zh: 用 retain_graph=True 做两次反向传播之后的 x.grad"""
     check_answer(student.value("GRAD_AFTER_RETAIN"), grad_after_retain(), "GRAD_AFTER_RETAIN")

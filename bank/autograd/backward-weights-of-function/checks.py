@@ -1,7 +1,14 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, check_untouched, check_used_autograd, points
+from grader.judge import (
+    Text,
+    check_tensor,
+    check_unchanged,
+    check_untouched,
+    check_used_autograd,
+    points,
+)
 from grader.judge.functions import autograd_vjp, random_tensor_function
 
 
@@ -9,7 +16,10 @@ def check_weighted(call, f, x, v, tol):
     check_tensor(
         call.unwrap(),
         autograd_vjp(f, x, v),
-        f"backward_with_weights(f, x, v) for x of shape {tuple(x.shape)}",
+        Text(
+            f"backward_with_weights(f, x, v) for x of shape {tuple(x.shape)}",
+            zh=f"x 的形状为 {tuple(x.shape)} 时的 backward_with_weights(f, x, v)",
+        ),
         rtol=tol,
         atol=tol,
         check_device=False,
@@ -20,7 +30,8 @@ def check_weighted(call, f, x, v, tol):
 @points(1.5)
 @pytest.mark.parametrize("shape", [(6,), (3, 4)], ids=["vector", "matrix"])
 def test_weighted_gradient(student, rng, shape):
-    """the gradient of Σ vᵢ·yᵢ for a function drawn at random, by a backward pass"""
+    """the gradient of Σ vᵢ·yᵢ for a function drawn at random, by a backward pass
+    zh: 对随机生成的函数，用反向传播求 Σ vᵢ·yᵢ 的梯度"""
     f = random_tensor_function(rng)
     x = torch.empty(shape).uniform_(-1.5, 1.5, generator=rng)
     v = torch.randn(shape, generator=rng)
@@ -29,7 +40,8 @@ def test_weighted_gradient(student, rng, shape):
 
 @points(2)
 def test_float64_and_unchanged(student, rng):
-    """float64 is kept; the caller's x and v keep their values, and x gets no gradient"""
+    """float64 is kept; the caller's x and v keep their values, and x gets no gradient
+    zh: 保持 float64；调用者传入的 x 和 v 的值不变，x 也没有得到梯度"""
     f = random_tensor_function(rng)
     x = torch.empty(2, 3, dtype=torch.float64).uniform_(-1.5, 1.5, generator=rng)
     v = torch.randn(2, 3, generator=rng, dtype=torch.float64)

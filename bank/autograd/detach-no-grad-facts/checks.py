@@ -14,5 +14,6 @@ def facts():
 
 @points(4)
 def test_facts(student):
-    """the four booleans, in order"""
+    """the four booleans, in order
+    zh: 按顺序给出的四个布尔值"""
     check_answer(student.value("DETACH_FACTS"), facts(), "DETACH_FACTS")

@@ -12,14 +12,16 @@ def check_gradient(call, x):
 @points(1.5)
 @pytest.mark.parametrize("n", [4, 7])
 def test_gradient_is_u(student, rng, n):
-    """the gradient of sum(z) with u treated as a constant, computed by autograd"""
+    """the gradient of sum(z) with u treated as a constant, computed by autograd
+    zh: 把 u 当作常数时 sum(z) 的梯度，用自动微分计算"""
     x = torch.randn(n, generator=rng)
     check_gradient(student.call("detached_grad", x), x)
 
 
 @points(2)
 def test_caller_x_unchanged(student, rng):
-    """correct, and the caller's x keeps its values, has no gradient and does not require grad"""
+    """correct, and the caller's x keeps its values, has no gradient and does not require grad
+    zh: 结果正确，且调用者传入的 x 值不变、没有梯度、也不要求梯度"""
     x = torch.randn(5, generator=rng)
     call = student.call("detached_grad", x)
     check_gradient(call, x)

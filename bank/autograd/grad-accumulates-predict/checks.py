@@ -14,5 +14,6 @@ def expected():
 
 @points(3)
 def test_prediction(student):
-    """x.grad after both backward passes"""
+    """x.grad after both backward passes
+    zh: 两次反向传播之后的 x.grad"""
     check_answer(student.value("ACCUMULATED_GRAD"), expected(), "ACCUMULATED_GRAD")

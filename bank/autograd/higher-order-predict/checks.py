@@ -23,7 +23,8 @@ def without_create_graph():
 
 @points(2)
 def test_derivatives(student):
-    """g = f′(3) and h = f″(3) for f(x) = x³"""
+    """g = f′(3) and h = f″(3) for f(x) = x³
+    zh: f(x) = x³ 时的 g = f′(3) 和 h = f″(3)"""
     check_answer(
         student.value("CUBIC_DERIVATIVES"), derivatives(), "CUBIC_DERIVATIVES", labels="gh"
     )
@@ -31,7 +32,8 @@ def test_derivatives(student):
 
 @points(2)
 def test_without_create_graph(student):
-    """the exception class raised when differentiating g a second time (or "no error")"""
+    """the exception class raised when differentiating g a second time (or "no error")
+    zh: 对 g 再次求导时抛出的异常类名（或 "no error"）"""
     check_answer(
         student.value("WITHOUT_CREATE_GRAPH"), without_create_graph(), "WITHOUT_CREATE_GRAPH"
     )

@@ -2,7 +2,7 @@ import warnings
 
 import torch
 
-from grader.judge import check_choice, points
+from grader.judge import Text, check_choice, points
 
 
 def with_grad():
@@ -21,11 +21,15 @@ def with_grad():
 
 @points(4)
 def test_answer(student):
-    """exactly the tensors whose .grad is not None"""
+    """exactly the tensors whose .grad is not None
+    zh: 恰好是 .grad 不为 None 的那些张量"""
     check_choice(
         student.value("TENSORS_WITH_GRAD"),
         "TENSORS_WITH_GRAD",
         "ABCDE",
         with_grad(),
-        wrong="TENSORS_WITH_GRAD is not the set of tensors that get a .grad.",
+        wrong=Text(
+            "TENSORS_WITH_GRAD is not the set of tensors that get a .grad.",
+            zh="TENSORS_WITH_GRAD 不是得到 .grad 的那组张量。",
+        ),
     )

@@ -2,7 +2,7 @@ import warnings
 
 import torch
 
-from grader.judge import check_choice, points
+from grader.judge import Text, check_choice, points
 
 # The options of the prompt, with the GPU written as `dev`.
 OPTIONS = {
@@ -30,7 +30,8 @@ def gets_gradient(statement, dev):
 
 @points(2)
 def test_answer(student, device):
-    """exactly the options that give a leaf on the GPU (worked out on CUDA, or on the meta device standing in for it)"""
+    """exactly the options that give a leaf on the GPU (worked out on CUDA, or on the meta device standing in for it)
+    zh: 恰好是能在 GPU 上得到叶子张量的那些选项（在 CUDA 上判定，或用 meta 设备代替 GPU）"""
     # A CPU runner has no GPU: the meta device is not the CPU either, so it behaves the same way.
     dev = "meta" if device == "cpu" else device
     expected = {letter for letter, statement in OPTIONS.items() if gets_gradient(statement, dev)}
@@ -39,5 +40,8 @@ def test_answer(student, device):
         "LEAF_ON_GPU_ANSWER",
         OPTIONS,
         expected,
-        wrong="LEAF_ON_GPU_ANSWER is not the right set of options.",
+        wrong=Text(
+            "LEAF_ON_GPU_ANSWER is not the right set of options.",
+            zh="LEAF_ON_GPU_ANSWER 不是正确的选项集合。",
+        ),
     )

@@ -21,7 +21,8 @@ def nonzero(rng, shape, dtype):
     "dtype, shape", [(torch.float32, (8,)), (torch.float64, (2, 4))], ids=["float32", "float64"]
 )
 def test_both_derivatives(student, rng, dtype, shape):
-    """f′(x) by autograd and by your formula: both right, the first by autograd, the second without"""
+    """f′(x) by autograd and by your formula: both right, the first by autograd, the second without
+    zh: 分别用自动微分和你推导的公式求 f′(x)：两者都要对，前者用自动微分，后者不用"""
     x = nonzero(rng, shape, dtype)
     want = autograd_gradient(lambda t: f(t).sum(), x)
     tol = 1e-4 if dtype == torch.float32 else 1e-10
@@ -50,5 +51,7 @@ def test_both_derivatives(student, rng, dtype, shape):
     if by_formula.autograd_runs or by_formula.forward_ad_runs:
         raise CheckFailed(
             "derivative_by_formula(x) ran autograd: it should evaluate the formula you derived "
-            "by hand, so that comparing it with derivative_by_autograd checks something."
+            "by hand, so that comparing it with derivative_by_autograd checks something.",
+            zh="derivative_by_formula(x) 运行了自动微分：它应当计算你手工推导出的公式，"
+            "这样和 derivative_by_autograd 对比才有意义。",
         )

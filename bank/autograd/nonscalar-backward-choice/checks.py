@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import check_choice, points
+from grader.judge import Text, check_choice, points
 
 LINES = {
     "A": lambda y: y.backward(),
@@ -26,11 +26,15 @@ def failing_lines():
 
 @points(4)
 def test_answer(student):
-    """exactly the lines that raise an error"""
+    """exactly the lines that raise an error
+    zh: 恰好是会报错的那些行"""
     check_choice(
         student.value("FAILING_BACKWARD_LINES"),
         "FAILING_BACKWARD_LINES",
         LINES,
         failing_lines(),
-        wrong="FAILING_BACKWARD_LINES is not the set of lines that raise an error.",
+        wrong=Text(
+            "FAILING_BACKWARD_LINES is not the set of lines that raise an error.",
+            zh="FAILING_BACKWARD_LINES 不是会报错的那组行。",
+        ),
     )

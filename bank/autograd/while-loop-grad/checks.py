@@ -16,7 +16,10 @@ def reference(x, limit):
 def check_pair(call, x, limit):
     out = call.unwrap()
     if type(out) not in (tuple, list) or len(out) != 2:
-        raise CheckFailed("power_until(x, limit) should return a pair (y, g).")
+        raise CheckFailed(
+            "power_until(x, limit) should return a pair (y, g).",
+            zh="power_until(x, limit) 应当返回二元组 (y, g)。",
+        )
     y, g = out
     want_y, want_g = reference(x, limit)
     rtol = 1e-5 if x.dtype == torch.float32 else 1e-12
@@ -35,14 +38,16 @@ def check_pair(call, x, limit):
 @points(1)
 @pytest.mark.parametrize("limit", [10.0, 100.0, 1000.0])
 def test_loop(student, rng, limit):
-    """y and dy/dx by autograd after the loop, for a random x > 1"""
+    """y and dy/dx by autograd after the loop, for a random x > 1
+    zh: 对随机的 x > 1，循环结束后的 y，以及用自动微分求出的 dy/dx"""
     x = torch.empty(()).uniform_(1.2, 3.0, generator=rng)
     check_pair(student.call("power_until", x, limit), x, limit)
 
 
 @points(1)
 def test_zero_or_one_turn(student, rng):
-    """when the loop does not run at all (y = x), and when it turns exactly once (y = x²)"""
+    """when the loop does not run at all (y = x), and when it turns exactly once (y = x²)
+    zh: 循环一次都不执行时（y = x），以及恰好执行一次时（y = x²）"""
     x = torch.empty((), dtype=torch.float64).uniform_(5.0, 9.0, generator=rng)
     check_pair(student.call("power_until", x, 4.0), x, 4.0)
     once = float(x) * 1.5  # x < limit ≤ x²
@@ -51,7 +56,8 @@ def test_zero_or_one_turn(student, rng):
 
 @points(1)
 def test_float64_and_unchanged(student, rng):
-    """float64 is kept, and the caller's x keeps its value and gets no gradient"""
+    """float64 is kept, and the caller's x keeps its value and gets no gradient
+    zh: 保持 float64，且调用者传入的 x 值不变，也没有得到梯度"""
     x = torch.empty((), dtype=torch.float64).uniform_(1.2, 3.0, generator=rng)
     call = student.call("power_until", x, 500.0)
     check_pair(call, x, 500.0)

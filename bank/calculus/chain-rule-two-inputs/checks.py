@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def draw_functions(rng):
@@ -40,14 +40,16 @@ def check_rule(student, g, J, expected, what, **tolerances):
 @points(1)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_three_paths(student, rng, dtype):
-    """(∂u/∂a, ∂u/∂b) for partials taken from a random u(x(a, b), y(a, b), z(a, b)); inputs unchanged"""
+    """(∂u/∂a, ∂u/∂b) for partials taken from a random u(x(a, b), y(a, b), z(a, b)); inputs unchanged
+    zh: 由随机函数 u(x(a, b), y(a, b), z(a, b)) 的偏导数求 (∂u/∂a, ∂u/∂b)；输入保持不变"""
     g, J, expected = partials(rng, dtype)
     check_rule(student, g, J, expected, "chain_rule_grad(du_dxyz, dxyz_dab)", rtol=1e-5, atol=1e-6)
 
 
 @points(1)
 def test_another_point(student, rng):
-    """the same at another random point of another random u"""
+    """the same at another random point of another random u
+    zh: 换一个随机的 u，在另一个随机点上再算一次"""
     g, J, expected = partials(rng, torch.float32)
     check_rule(student, g, J, expected, "chain_rule_grad(du_dxyz, dxyz_dab)", rtol=1e-5, atol=1e-6)
 
@@ -55,9 +57,16 @@ def test_another_point(student, rng):
 @points(0.5)
 @pytest.mark.parametrize("n, k", [(4, 3), (2, 5)])
 def test_other_sizes(student, rng, n, k):
-    """n intermediate variables and k inputs give a result of shape (k,)"""
+    """n intermediate variables and k inputs give a result of shape (k,)
+    zh: n 个中间变量、k 个输入时，结果的形状为 (k,)"""
     g, J = torch.randn(n, generator=rng), torch.randn(n, k, generator=rng)
     expected = (g.double()[:, None] * J.double()).sum(dim=0).float()
     check_rule(
-        student, g, J, expected, f"chain_rule_grad for n = {n}, k = {k}", rtol=1e-5, atol=1e-6
+        student,
+        g,
+        J,
+        expected,
+        Text(f"chain_rule_grad for n = {n}, k = {k}", zh=f"chain_rule_grad（n = {n}，k = {k}）"),
+        rtol=1e-5,
+        atol=1e-6,
     )

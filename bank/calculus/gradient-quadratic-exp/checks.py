@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def autograd_gradient(x):
@@ -19,13 +19,27 @@ def check_gradient(student, x, what, **tolerances):
 @points(1)
 @pytest.mark.parametrize("low, high", [(-3.0, 3.0), (-1.5, 2.5)])
 def test_random_points(student, rng, low, high):
-    """the gradient at a random point; x left unchanged"""
+    """the gradient at a random point; x left unchanged
+    zh: 随机点上的梯度；x 保持不变"""
     x = torch.empty(2).uniform_(low, high, generator=rng)
-    check_gradient(student, x, "grad_quadratic_exp(x) at a random point", rtol=1e-5, atol=1e-5)
+    check_gradient(
+        student,
+        x,
+        Text("grad_quadratic_exp(x) at a random point", zh="grad_quadratic_exp(x)（在随机点上）"),
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 @points(0.5)
 def test_float64(student, rng):
-    """float64 is kept"""
+    """float64 is kept
+    zh: 结果仍是 float64"""
     x = torch.empty(2, dtype=torch.float64).uniform_(-2.0, 2.0, generator=rng)
-    check_gradient(student, x, "grad_quadratic_exp(x) for a float64 x", rtol=1e-12, atol=1e-12)
+    check_gradient(
+        student,
+        x,
+        Text("grad_quadratic_exp(x) for a float64 x", zh="grad_quadratic_exp(x)（x 为 float64）"),
+        rtol=1e-12,
+        atol=1e-12,
+    )

@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import check_choice, points
+from grader.judge import Text, check_choice, points
 
 LETTERS = set("ABCDEFG")
 
@@ -38,11 +38,15 @@ def true_statements():
 
 @points(4)
 def test_answer(student):
-    """exactly the true statements"""
+    """exactly the true statements
+    zh: 恰好选出所有正确的说法"""
     check_choice(
         student.value("TRUE_GRADIENT_RULES"),
         "TRUE_GRADIENT_RULES",
         LETTERS,
         true_statements(),
-        wrong="TRUE_GRADIENT_RULES is not the set of true statements.",
+        wrong=Text(
+            "TRUE_GRADIENT_RULES is not the set of true statements.",
+            zh="TRUE_GRADIENT_RULES 不是正确说法的集合。",
+        ),
     )

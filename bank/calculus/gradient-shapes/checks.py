@@ -9,7 +9,10 @@ EXPECTED = [(5,), (3, 4), (3, 6), (2, 7)]
 def shapes(student):
     value = student.value("GRAD_SHAPES")
     if type(value) not in (tuple, list) or len(value) != 4:
-        raise CheckFailed("GRAD_SHAPES should be a tuple of four shapes.")
+        raise CheckFailed(
+            "GRAD_SHAPES should be a tuple of four shapes.",
+            zh="GRAD_SHAPES 应当是包含四个形状的元组。",
+        )
     # torch.Size and lists of ints are accepted as shapes.
     return [tuple(s) if type(s) in (torch.Size, list) else s for s in value]
 
@@ -18,16 +21,21 @@ def check_items(student, items):
     got = shapes(student)
     for index in items:
         if got[index] != EXPECTED[index]:
-            raise CheckFailed(f"item {index + 1} of GRAD_SHAPES is not right.")
+            raise CheckFailed(
+                f"item {index + 1} of GRAD_SHAPES is not right.",
+                zh=f"GRAD_SHAPES 的第 {index + 1} 项不对。",
+            )
 
 
 @points(2)
 def test_gradients_of_scalars(student):
-    """items 1 and 4: the gradient of a scalar has the shape of the variable"""
+    """items 1 and 4: the gradient of a scalar has the shape of the variable
+    zh: 第 1、4 项：标量的梯度和变量形状相同"""
     check_items(student, [0, 3])
 
 
 @points(2)
 def test_gradients_of_vectors(student):
-    """items 2 and 3: d2l's layout for the derivative of a vector by a vector"""
+    """items 2 and 3: d2l's layout for the derivative of a vector by a vector
+    zh: 第 2、3 项：向量对向量求导时 d2l 用的布局"""
     check_items(student, [1, 2])

@@ -17,13 +17,19 @@ def expected_shapes():
 def predicted(student):
     value = student.value("JACOBIAN_SHAPES")
     if type(value) not in (tuple, list) or len(value) != 2:
-        raise CheckFailed("JACOBIAN_SHAPES should be a pair of shapes.")
+        raise CheckFailed(
+            "JACOBIAN_SHAPES should be a pair of shapes.", zh="JACOBIAN_SHAPES 应当是一对形状。"
+        )
     return [tuple(s) if type(s) in (torch.Size, list) else s for s in value]
 
 
 @points(2)
 @pytest.mark.parametrize("index", [0, 1], ids=["J1", "J2"])
 def test_shape(student, index):
-    """the shape torch.autograd.functional.jacobian returns"""
+    """the shape torch.autograd.functional.jacobian returns
+    zh: torch.autograd.functional.jacobian 返回的形状"""
     if predicted(student)[index] != expected_shapes()[index]:
-        raise CheckFailed(f"item {index + 1} of JACOBIAN_SHAPES is not right.")
+        raise CheckFailed(
+            f"item {index + 1} of JACOBIAN_SHAPES is not right.",
+            zh=f"JACOBIAN_SHAPES 的第 {index + 1} 项不对。",
+        )

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def autograd_rows(X):
@@ -31,15 +31,30 @@ def check_rows(student, X, what, **tolerances):
 @points(1)
 @pytest.mark.parametrize("rows, cols", [(4, 3), (3, 6), (5, 5)])
 def test_rows(student, rng, rows, cols):
-    """row i is xᵢ / ‖xᵢ‖, a zero row gives zeros (B ≠ n and B = n); X left unchanged"""
+    """row i is xᵢ / ‖xᵢ‖, a zero row gives zeros (B ≠ n and B = n); X left unchanged
+    zh: 第 i 行是 xᵢ / ‖xᵢ‖，全零的行得到全零（B ≠ n 和 B = n 都测）；X 保持不变"""
     X = with_zero_row(torch.randn(rows, cols, generator=rng), rng)
     check_rows(
-        student, X, f"row_norm_grads(X) for X of shape ({rows}, {cols})", rtol=1e-5, atol=1e-6
+        student,
+        X,
+        Text(
+            f"row_norm_grads(X) for X of shape ({rows}, {cols})",
+            zh=f"row_norm_grads(X)（X 的形状为 ({rows}, {cols})）",
+        ),
+        rtol=1e-5,
+        atol=1e-6,
     )
 
 
 @points(1.5)
 def test_float64(student, rng):
-    """float64 is kept, a zero row gives zeros; X left unchanged"""
+    """float64 is kept, a zero row gives zeros; X left unchanged
+    zh: 结果仍是 float64，全零的行得到全零；X 保持不变"""
     X = with_zero_row(torch.randn(3, 7, generator=rng, dtype=torch.float64), rng)
-    check_rows(student, X, "row_norm_grads(X) for a float64 X", rtol=1e-10, atol=1e-12)
+    check_rows(
+        student,
+        X,
+        Text("row_norm_grads(X) for a float64 X", zh="row_norm_grads(X)（X 为 float64）"),
+        rtol=1e-10,
+        atol=1e-12,
+    )

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import CheckFailed, check_tensor, check_unchanged, points
+from grader.judge import CheckFailed, Text, check_tensor, check_unchanged, points
 
 
 def draw_point_values(rng, n, dtype):
@@ -23,10 +23,23 @@ def check_rules(student, rng, n, dtype, **tolerances):
     out = call.unwrap()
     if type(out) not in (tuple, list) or len(out) != 2:
         raise CheckFailed(
-            "product_quotient_derivatives(f, g, df, dg) should return a pair (d_product, d_quotient)."
+            "product_quotient_derivatives(f, g, df, dg) should return a pair (d_product, d_quotient).",
+            zh="product_quotient_derivatives(f, g, df, dg) 应当返回一对 (d_product, d_quotient)。",
         )
-    check_tensor(out[0], d_product, "the derivative of f·g", check_device=False, **tolerances)
-    check_tensor(out[1], d_quotient, "the derivative of f/g", check_device=False, **tolerances)
+    check_tensor(
+        out[0],
+        d_product,
+        Text("the derivative of f·g", zh="f·g 的导数"),
+        check_device=False,
+        **tolerances,
+    )
+    check_tensor(
+        out[1],
+        d_quotient,
+        Text("the derivative of f/g", zh="f/g 的导数"),
+        check_device=False,
+        **tolerances,
+    )
     for index, name in enumerate(("f", "g", "df", "dg")):
         check_unchanged(call.input_after(index), (f, g, df, dg)[index], name)
 
@@ -34,11 +47,13 @@ def check_rules(student, rng, n, dtype, **tolerances):
 @points(1.5)
 @pytest.mark.parametrize("n", [5, 3])
 def test_random_functions(student, rng, n):
-    """(f·g)′ and (f/g)′ from the values of random functions at random points; inputs unchanged"""
+    """(f·g)′ and (f/g)′ from the values of random functions at random points; inputs unchanged
+    zh: 由随机函数在随机点上的值求 (f·g)′ 和 (f/g)′；输入保持不变"""
     check_rules(student, rng, n, torch.float32, rtol=1e-5, atol=1e-5)
 
 
 @points(1)
 def test_float64(student, rng):
-    """float64 is kept"""
+    """float64 is kept
+    zh: 结果仍是 float64"""
     check_rules(student, rng, 4, torch.float64, rtol=1e-12, atol=1e-12)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def autograd_gradient(A, x):
@@ -13,12 +13,13 @@ def autograd_gradient(A, x):
 @points(1.5)
 @pytest.mark.parametrize("n", [3, 5])
 def test_non_symmetric(student, rng, n):
-    """the gradient for a non-symmetric A equals the autograd gradient"""
+    """the gradient for a non-symmetric A equals the autograd gradient
+    zh: A 不对称时，梯度等于自动微分算出的梯度"""
     A, x = torch.randn(n, n, generator=rng), torch.randn(n, generator=rng)
     check_tensor(
         student.quad_form_grad(A, x),
         autograd_gradient(A, x),
-        f"quad_form_grad(A, x) for a {n}x{n} A",
+        Text(f"quad_form_grad(A, x) for a {n}x{n} A", zh=f"quad_form_grad(A, x)（A 为 {n}x{n}）"),
         rtol=1e-4,
         atol=1e-5,
     )
@@ -26,7 +27,8 @@ def test_non_symmetric(student, rng, n):
 
 @points(1)
 def test_inputs_unchanged(student, rng):
-    """correct, and A and x are left unchanged"""
+    """correct, and A and x are left unchanged
+    zh: 结果正确，且 A 和 x 保持不变"""
     A, x = torch.randn(4, 4, generator=rng), torch.randn(4, generator=rng)
     call = student.call("quad_form_grad", A, x)
     check_tensor(

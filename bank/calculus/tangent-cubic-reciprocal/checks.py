@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import CheckFailed, check_close, points
+from grader.judge import CheckFailed, Text, check_close, points
 
 
 def autograd_tangent(x0):
@@ -15,11 +15,15 @@ def autograd_tangent(x0):
 @points(0.625)
 @pytest.mark.parametrize("low, high", [(0.3, 3.0), (-3.0, -0.3), (0.05, 0.5), (4.0, 9.0)])
 def test_random_points(student, rng, low, high):
-    """slope f′(x₀) and intercept f(x₀) − f′(x₀)·x₀ at random points"""
+    """slope f′(x₀) and intercept f(x₀) − f′(x₀)·x₀ at random points
+    zh: 随机点上的斜率 f′(x₀) 和截距 f(x₀) − f′(x₀)·x₀"""
     x0 = float(torch.empty((), dtype=torch.float64).uniform_(low, high, generator=rng))
     out = student.cubic_tangent(x0)
     if type(out) not in (tuple, list) or len(out) != 2:
-        raise CheckFailed("cubic_tangent(x0) should return a pair (slope, intercept).")
+        raise CheckFailed(
+            "cubic_tangent(x0) should return a pair (slope, intercept).",
+            zh="cubic_tangent(x0) 应当返回一对 (slope, intercept)。",
+        )
     slope, intercept = autograd_tangent(x0)
-    check_close(out[0], slope, "the slope", rtol=1e-9, atol=1e-9)
-    check_close(out[1], intercept, "the intercept", rtol=1e-9, atol=1e-9)
+    check_close(out[0], slope, Text("the slope", zh="斜率"), rtol=1e-9, atol=1e-9)
+    check_close(out[1], intercept, Text("the intercept", zh="截距"), rtol=1e-9, atol=1e-9)

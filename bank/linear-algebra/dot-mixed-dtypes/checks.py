@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def vector(rng, n, dtype):
@@ -18,7 +18,10 @@ def check_dot(student, x, y):
     check_tensor(
         student.dot_product(x, y),
         expected(x, y),
-        f"dot_product(x, y) for {x.dtype} x and {y.dtype} y",
+        Text(
+            f"dot_product(x, y) for {x.dtype} x and {y.dtype} y",
+            zh=f"dot_product(x, y)（x 为 {x.dtype}，y 为 {y.dtype}）",
+        ),
         rtol=1e-5,
         atol=1e-5,
     )
@@ -32,23 +35,29 @@ def check_dot(student, x, y):
     ids=["int-float", "float-int"],
 )
 def test_mixed_dtypes(student, rng, dtype_x, dtype_y):
-    """xᵀy as a 0-d float32 tensor for an int64 and a float32 vector"""
+    """xᵀy as a 0-d float32 tensor for an int64 and a float32 vector
+    zh: 一个 int64 向量和一个 float32 向量的 xᵀy，结果是 0 维 float32 张量"""
     check_dot(student, vector(rng, 6, dtype_x), vector(rng, 6, dtype_y))
 
 
 @points(1)
 def test_two_int64_vectors(student, rng):
-    """two int64 vectors give a 0-d float32 tensor too"""
+    """two int64 vectors give a 0-d float32 tensor too
+    zh: 两个 int64 向量也得到 0 维 float32 张量"""
     check_dot(student, vector(rng, 6, torch.int64), vector(rng, 6, torch.int64))
 
 
 @points(0.5)
 def test_length_one_and_inputs_unchanged(student, rng):
-    """vectors of length 1, left unchanged"""
+    """vectors of length 1, left unchanged
+    zh: 长度为 1 的向量，且输入保持不变"""
     x, y = vector(rng, 1, torch.float32), vector(rng, 1, torch.int64)
     call = student.call("dot_product", x, y)
     check_tensor(
-        call.unwrap(), expected(x, y), "dot_product(x, y) for vectors of length 1", atol=1e-5
+        call.unwrap(),
+        expected(x, y),
+        Text("dot_product(x, y) for vectors of length 1", zh="dot_product(x, y)（向量长度为 1）"),
+        atol=1e-5,
     )
     check_unchanged(call.input_after(0), x, "x")
     check_unchanged(call.input_after(1), y, "y")

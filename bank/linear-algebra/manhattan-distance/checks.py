@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def points_apart(rng, n, dtype):
@@ -23,13 +23,28 @@ def check_distance(student, p, q, what):
 @points(1)
 @pytest.mark.parametrize("n", [2, 5])
 def test_distance(student, rng, n):
-    """the sum of the distances along every axis, a 0-d float32 tensor; p and q unchanged"""
+    """the sum of the distances along every axis, a 0-d float32 tensor; p and q unchanged
+    zh: 沿每个轴的距离之和，是 0 维 float32 张量；p 和 q 保持不变"""
     p, q = points_apart(rng, n, torch.float32)
-    check_distance(student, p, q, f"manhattan(p, q) for points with {n} coordinates")
+    check_distance(
+        student,
+        p,
+        q,
+        Text(
+            f"manhattan(p, q) for points with {n} coordinates",
+            zh=f"manhattan(p, q)（点有 {n} 个坐标）",
+        ),
+    )
 
 
 @points(0.5)
 def test_float64(student, rng):
-    """float64 points give a float64 distance"""
+    """float64 points give a float64 distance
+    zh: float64 的点得到 float64 的距离"""
     p, q = points_apart(rng, 3, torch.float64)
-    check_distance(student, p, q, "manhattan(p, q) for float64 points")
+    check_distance(
+        student,
+        p,
+        q,
+        Text("manhattan(p, q) for float64 points", zh="manhattan(p, q)（点为 float64）"),
+    )

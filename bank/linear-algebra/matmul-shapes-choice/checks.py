@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, check_choice, points
+from grader.judge import CheckFailed, Text, check_choice, points
 
 EXPRESSIONS = {
     "A": lambda M, N, v: torch.mm(M, N),
@@ -28,24 +28,32 @@ def runs(letter):
 
 @points(3)
 def test_answer(student):
-    """PRODUCTS_THAT_RUN is the set of the letters of exactly the expressions that run"""
+    """PRODUCTS_THAT_RUN is the set of the letters of exactly the expressions that run
+    zh: PRODUCTS_THAT_RUN 恰好是能运行的那些表达式的字母集合"""
     correct = {letter for letter in EXPRESSIONS if runs(letter)}
     check_choice(
         student.value("PRODUCTS_THAT_RUN"),
         "PRODUCTS_THAT_RUN",
         EXPRESSIONS,
         correct,
-        wrong="PRODUCTS_THAT_RUN is not correct: compare the inner sizes of each product.",
+        wrong=Text(
+            "PRODUCTS_THAT_RUN is not correct: compare the inner sizes of each product.",
+            zh="PRODUCTS_THAT_RUN 不正确：比较每个乘积的两个内侧维度。",
+        ),
     )
 
 
 @points(1)
 def test_shape_h(student):
-    """SHAPE_OF_H is the shape of torch.mm(N.T, M.T)"""
+    """SHAPE_OF_H is the shape of torch.mm(N.T, M.T)
+    zh: SHAPE_OF_H 是 torch.mm(N.T, M.T) 的形状"""
     value = student.value("SHAPE_OF_H")
     if type(value) is torch.Size or type(value) is list:
         value = tuple(value)
     if type(value) is not tuple or not all(type(v) is int for v in value):
-        raise CheckFailed("SHAPE_OF_H should be a shape, a tuple of ints.")
+        raise CheckFailed(
+            "SHAPE_OF_H should be a shape, a tuple of ints.",
+            zh="SHAPE_OF_H 应当是一个形状，即由整数组成的元组。",
+        )
     if value != tuple(EXPRESSIONS["H"](*operands()).shape):
-        raise CheckFailed("SHAPE_OF_H is not correct.")
+        raise CheckFailed("SHAPE_OF_H is not correct.", zh="SHAPE_OF_H 不正确。")

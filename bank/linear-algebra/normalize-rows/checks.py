@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def positive(shape, rng):
@@ -13,13 +13,14 @@ def positive(shape, rng):
 @points(1)
 @pytest.mark.parametrize("m, n", [(3, 5), (4, 2), (3, 3), (2, 4)])
 def test_rows_sum_to_one(student, rng, m, n):
-    """every row divided by its own sum (square and non-square); A left unchanged"""
+    """every row divided by its own sum (square and non-square); A left unchanged
+    zh: 每一行除以它自己的和（方阵和非方阵都测）；A 保持不变"""
     A = positive((m, n), rng)
     call = student.call("normalize_rows", A)
     check_tensor(
         call.unwrap(),
         A / A.sum(axis=1, keepdims=True),
-        f"normalize_rows(A) for a {m}x{n} A",
+        Text(f"normalize_rows(A) for a {m}x{n} A", zh=f"normalize_rows(A)（A 为 {m}x{n}）"),
         rtol=1e-5,
         atol=1e-6,
     )

@@ -23,7 +23,8 @@ def works(a, b):
 
 @points(4)
 def test_answer(student):
-    """BROADCAST_WHICH_WORK_ANSWER holds the letters of the shape pairs that broadcast"""
+    """BROADCAST_WHICH_WORK_ANSWER holds the letters of the shape pairs that broadcast
+    zh: BROADCAST_WHICH_WORK_ANSWER 包含能广播的那些形状对的字母"""
     correct = {letter for letter, (a, b) in OPTIONS.items() if works(a, b)}
     check_choice(
         student.value("BROADCAST_WHICH_WORK_ANSWER"),

@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, describe_type, points
+from grader.judge import CheckFailed, describe_type, describe_type_zh, points
 
 
 def torch_answer(a, b):
@@ -20,10 +20,11 @@ def check_pairs(student, pairs):
             got = tuple(got)
         if got is not None and not (type(got) is tuple and all(type(v) is int for v in got)):
             raise CheckFailed(
-                f"{what} should return a tuple of ints or None, but it returned {describe_type(got)}."
+                f"{what} should return a tuple of ints or None, but it returned {describe_type(got)}.",
+                zh=f"{what} 应当返回由整数组成的元组或 None，但它返回了 {describe_type_zh(got)}。",
             )
         if got != torch_answer(a, b):
-            raise CheckFailed(f"{what} is not right.")
+            raise CheckFailed(f"{what} is not right.", zh=f"{what} 不对。")
 
 
 KNOWN = [
@@ -41,7 +42,8 @@ KNOWN = [
 
 @points(2)
 def test_known_pairs(student):
-    """matches PyTorch's broadcasting on a fixed set of shape pairs"""
+    """matches PyTorch's broadcasting on a fixed set of shape pairs
+    zh: 在一组固定的形状对上与 PyTorch 的广播结果一致"""
     check_pairs(student, KNOWN)
 
 
@@ -73,7 +75,8 @@ def random_pairs(rng, count):
 
 @points(1.5)
 def test_random_pairs(student, rng):
-    """matches PyTorch's broadcasting on random shape pairs of different ranks"""
+    """matches PyTorch's broadcasting on random shape pairs of different ranks
+    zh: 在维数不同的随机形状对上与 PyTorch 的广播结果一致"""
     check_pairs(student, random_pairs(rng, 12))
 
 
@@ -82,5 +85,6 @@ ZERO = [((0, 3), (1, 3)), ((2, 1), (2, 0)), ((0,), (3, 1)), ((0, 3), (2, 3)), ((
 
 @points(1)
 def test_zero_sized_axes(student):
-    """axes of size 0 broadcast like any other size"""
+    """axes of size 0 broadcast like any other size
+    zh: 长度为 0 的轴和其他长度一样参与广播"""
     check_pairs(student, ZERO)

@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import CheckFailed, describe_type, points
+from grader.judge import CheckFailed, describe_type, describe_type_zh, points
 
 
 def torch_answer(shapes, dim):
@@ -21,10 +21,11 @@ def check_cases(student, cases):
             got = tuple(got)
         if got is not None and not (type(got) is tuple and all(type(v) is int for v in got)):
             raise CheckFailed(
-                f"{what} should return a tuple of ints or None, but it returned {describe_type(got)}."
+                f"{what} should return a tuple of ints or None, but it returned {describe_type(got)}.",
+                zh=f"{what} 应当返回由整数组成的元组或 None，但它返回了 {describe_type_zh(got)}。",
             )
         if got != torch_answer(shapes, dim):
-            raise CheckFailed(f"{what} is not right.")
+            raise CheckFailed(f"{what} is not right.", zh=f"{what} 不对。")
 
 
 # Every group holds a call that works with different sizes along dim, so answering as if
@@ -60,25 +61,29 @@ RANKS = [
 
 @points(1.25)
 def test_joins(student):
-    """calls that work: the sizes along dim add up, the other sizes stay"""
+    """calls that work: the sizes along dim add up, the other sizes stay
+    zh: 能运行的调用：dim 上的长度相加，其他轴的长度不变"""
     check_cases(student, JOINS)
 
 
 @points(1)
 def test_other_axes_must_agree(student):
-    """calls whose tensors differ on an axis other than dim"""
+    """calls whose tensors differ on an axis other than dim
+    zh: 张量在 dim 以外的轴上长度不同的调用"""
     check_cases(student, OTHER_AXES)
 
 
 @points(0.75)
 def test_negative_and_out_of_range_dims(student):
-    """dims counted from the end, and dims out of range"""
+    """dims counted from the end, and dims out of range
+    zh: 从末尾数的 dim，以及超出范围的 dim"""
     check_cases(student, DIMS)
 
 
 @points(1)
 def test_numbers_of_axes(student):
-    """tensors with different numbers of axes"""
+    """tensors with different numbers of axes
+    zh: 轴数不同的张量"""
     check_cases(student, RANKS)
 
 
@@ -102,5 +107,6 @@ def random_cases(rng, count):
 
 @points(0.5)
 def test_random_cases(student, rng):
-    """matches torch.cat on random shapes and dims"""
+    """matches torch.cat on random shapes and dims
+    zh: 在随机的形状和 dim 上与 torch.cat 的结果一致"""
     check_cases(student, random_cases(rng, 15))

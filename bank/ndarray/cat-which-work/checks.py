@@ -23,7 +23,8 @@ def works(tensors, dim):
 
 @points(3)
 def test_answer(student):
-    """CAT_WHICH_WORK_ANSWER holds the letters of the calls that run without an error"""
+    """CAT_WHICH_WORK_ANSWER holds the letters of the calls that run without an error
+    zh: CAT_WHICH_WORK_ANSWER 包含能正常运行、不报错的那些调用的字母"""
     correct = {letter for letter, (tensors, dim) in OPTIONS.items() if works(tensors, dim)}
     check_choice(
         student.value("CAT_WHICH_WORK_ANSWER"),

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def expected(X, lam):
@@ -16,14 +16,18 @@ def expected(X, lam):
     ids=["5x3-float32", "4x6-float64"],
 )
 def test_values_dtype_device(student, rng, device, n, d, dtype):
-    """XᵀX + lam·I with X's dtype, on X's device (also for X on the meta device); X unchanged"""
+    """XᵀX + lam·I with X's dtype, on X's device (also for X on the meta device); X unchanged
+    zh: XᵀX + lam·I，dtype 和设备与 X 相同（也测了 meta 设备上的 X）；X 保持不变"""
     X = torch.randn(n, d, generator=rng, dtype=dtype).to(device)
     lam = float(torch.rand((), generator=rng)) + 0.1
     call = student.call("regularized_gram", X, lam)
     check_tensor(
         call.unwrap(),
         expected(X, lam),
-        f"regularized_gram(X, lam) for a {n}x{d} {dtype} X on {device}",
+        Text(
+            f"regularized_gram(X, lam) for a {n}x{d} {dtype} X on {device}",
+            zh=f"X 为 {device} 上 {n}x{d} 的 {dtype} 张量时的 regularized_gram(X, lam)",
+        ),
         rtol=1e-4,
         atol=1e-4,
     )
@@ -33,5 +37,8 @@ def test_values_dtype_device(student, rng, device, n, d, dtype):
     check_tensor(
         student.regularized_gram(M, lam),
         torch.empty(d, d, dtype=dtype, device="meta"),
-        f"regularized_gram(X, lam) for a {n}x{d} {dtype} X on another device (meta)",
+        Text(
+            f"regularized_gram(X, lam) for a {n}x{d} {dtype} X on another device (meta)",
+            zh=f"X 为另一个设备（meta）上 {n}x{d} 的 {dtype} 张量时的 regularized_gram(X, lam)",
+        ),
     )

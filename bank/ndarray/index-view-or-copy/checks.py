@@ -22,7 +22,8 @@ def changes_x(expression):
 
 @points(4)
 def test_answer(student):
-    """INDEX_VIEW_OR_COPY_ANSWER holds the letters of the expressions that give a view of X"""
+    """INDEX_VIEW_OR_COPY_ANSWER holds the letters of the expressions that give a view of X
+    zh: INDEX_VIEW_OR_COPY_ANSWER 包含得到 X 的视图的那些表达式的字母"""
     correct = {letter for letter, expression in OPTIONS.items() if changes_x(expression)}
     check_choice(
         student.value("INDEX_VIEW_OR_COPY_ANSWER"),

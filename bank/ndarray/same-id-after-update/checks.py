@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import check_choice, points
+from grader.judge import Text, check_choice, points
 
 STATEMENTS = {
     "A": "Y = Y + X",
@@ -20,7 +20,8 @@ def keeps_id(statement):
 
 @points(2)
 def test_answer(student):
-    """exactly the statements that keep id(Y)"""
+    """exactly the statements that keep id(Y)
+    zh: 恰好是那些让 id(Y) 保持不变的语句"""
     expected = {letter for letter, statement in STATEMENTS.items() if keeps_id(statement)}
     check_choice(
         student.value("SAME_ID_AFTER_UPDATE_ANSWER"),
@@ -28,5 +29,8 @@ def test_answer(student):
         STATEMENTS,
         expected,
         sequences=True,
-        wrong="SAME_ID_AFTER_UPDATE_ANSWER is not the right set of statements.",
+        wrong=Text(
+            "SAME_ID_AFTER_UPDATE_ANSWER is not the right set of statements.",
+            zh="SAME_ID_AFTER_UPDATE_ANSWER 选的语句不对。",
+        ),
     )

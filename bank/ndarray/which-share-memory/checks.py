@@ -1,6 +1,6 @@
 import torch
 
-from grader.judge import check_choice, points
+from grader.judge import Text, check_choice, points
 
 OPTIONS = {
     "A": "b = a.reshape(3, 4)",
@@ -21,7 +21,8 @@ def changes_a(statement):
 
 @points(4)
 def test_answer(student):
-    """exactly the options whose b shares memory with a"""
+    """exactly the options whose b shares memory with a
+    zh: 恰好是那些 b 与 a 共享内存的选项"""
     expected = {letter for letter, statement in OPTIONS.items() if changes_a(statement)}
     check_choice(
         student.value("WHICH_SHARE_MEMORY_ANSWER"),
@@ -29,5 +30,8 @@ def test_answer(student):
         OPTIONS,
         expected,
         sequences=True,
-        wrong="WHICH_SHARE_MEMORY_ANSWER is not the right set of options.",
+        wrong=Text(
+            "WHICH_SHARE_MEMORY_ANSWER is not the right set of options.",
+            zh="WHICH_SHARE_MEMORY_ANSWER 选的选项不对。",
+        ),
     )

@@ -12,21 +12,24 @@ def book_dummies(dummy_na):
 
 @points(1)
 def test_columns(student):
-    """DUMMY_COLUMNS: the column names of get_dummies(inputs, dummy_na=True), in order"""
+    """DUMMY_COLUMNS: the column names of get_dummies(inputs, dummy_na=True), in order
+    zh: DUMMY_COLUMNS：get_dummies(inputs, dummy_na=True) 的列名，按顺序"""
     expected = [str(c) for c in book_dummies(True).columns]
     check_answer(student.value("DUMMY_COLUMNS"), expected, "DUMMY_COLUMNS")
 
 
 @points(1)
 def test_dtype(student):
-    """DUMMY_DTYPE: the dtype of a dummy column, as a string"""
+    """DUMMY_DTYPE: the dtype of a dummy column, as a string
+    zh: DUMMY_DTYPE：哑变量列的 dtype，写成字符串"""
     expected = str(book_dummies(True)["RoofType_Slate"].dtype)
     check_answer(student.value("DUMMY_DTYPE"), expected, "DUMMY_DTYPE")
 
 
 @points(1)
 def test_columns_without_na(student):
-    """N_COLUMNS_WITHOUT_NA: the number of columns with dummy_na=False"""
+    """N_COLUMNS_WITHOUT_NA: the number of columns with dummy_na=False
+    zh: N_COLUMNS_WITHOUT_NA：dummy_na=False 时的列数"""
     check_answer(
         student.value("N_COLUMNS_WITHOUT_NA"), book_dummies(False).shape[1], "N_COLUMNS_WITHOUT_NA"
     )

@@ -34,7 +34,8 @@ def expected(inputs):
 @points(1)
 @pytest.mark.parametrize("n", [5, 8])
 def test_with_a_text_column(student, rng, n):
-    """numeric NaN replaced by the column mean; the text column and its NaN kept"""
+    """numeric NaN replaced by the column mean; the text column and its NaN kept
+    zh: 数值列的 NaN 换成该列的均值；文本列及其中的 NaN 保持不变"""
     inputs = random_inputs(rng, n)
     check_frame(
         student.fill_missing_with_mean(inputs), expected(inputs), "fill_missing_with_mean(inputs)"
@@ -43,7 +44,8 @@ def test_with_a_text_column(student, rng, n):
 
 @points(1)
 def test_text_column_without_gaps(student, rng):
-    """columns without missing values (integers, words) keep their values and dtypes"""
+    """columns without missing values (integers, words) keep their values and dtypes
+    zh: 没有缺失值的列（整数列、文本列）保持原来的值和 dtype"""
     inputs = random_inputs(rng, 6, text_gaps=False)
     check_frame(
         student.fill_missing_with_mean(inputs), expected(inputs), "fill_missing_with_mean(inputs)"
@@ -52,12 +54,14 @@ def test_text_column_without_gaps(student, rng):
 
 @points(1)
 def test_inputs_unchanged(student, rng):
-    """correct, and the caller's DataFrame keeps its missing values"""
+    """correct, and the caller's DataFrame keeps its missing values
+    zh: 结果正确，且调用者的 DataFrame 仍保留它的缺失值"""
     inputs = random_inputs(rng, 6)
     call = student.call("fill_missing_with_mean", inputs)
     check_frame(call.unwrap(), expected(inputs), "fill_missing_with_mean(inputs)")
     after = call.args_after[0] if call.args_after else None
     if type(after) is not pd.DataFrame or not after.equals(inputs):
         raise CheckFailed(
-            "the caller's DataFrame was modified; return a new DataFrame and leave inputs as it is."
+            "the caller's DataFrame was modified; return a new DataFrame and leave inputs as it is.",
+            zh="调用者的 DataFrame 被修改了；请返回一个新的 DataFrame，不要改动 inputs。",
         )

@@ -15,20 +15,23 @@ def houses():
 
 @points(1)
 def test_plain_columns(student):
-    """N_PLAIN: the number of columns of pd.get_dummies(houses)"""
+    """N_PLAIN: the number of columns of pd.get_dummies(houses)
+    zh: N_PLAIN：pd.get_dummies(houses) 的列数"""
     check_answer(student.value("N_PLAIN"), pd.get_dummies(houses()).shape[1], "N_PLAIN")
 
 
 @points(1)
 def test_columns_with_na(student):
-    """N_WITH_NA: the number of columns with dummy_na=True"""
+    """N_WITH_NA: the number of columns with dummy_na=True
+    zh: N_WITH_NA：dummy_na=True 时的列数"""
     expected = pd.get_dummies(houses(), dummy_na=True).shape[1]
     check_answer(student.value("N_WITH_NA"), expected, "N_WITH_NA")
 
 
 @points(1)
 def test_all_false_rows(student):
-    """ALL_FALSE_ROWS: rows of plain whose Roof_ columns are all False"""
+    """ALL_FALSE_ROWS: rows of plain whose Roof_ columns are all False
+    zh: ALL_FALSE_ROWS：plain 中 Roof_ 列全为 False 的行数"""
     plain = pd.get_dummies(houses())
     roof = plain[[c for c in plain.columns if c.startswith("Roof_")]]
     expected = int((~roof.any(axis=1)).sum())

@@ -22,12 +22,14 @@ def raised_by_line_1():
 
 @points(1.5)
 def test_prediction(student):
-    """FILLNA_MEAN_ERROR names what line 1 raises (or says "no error")"""
+    """FILLNA_MEAN_ERROR names what line 1 raises (or says "no error")
+    zh: FILLNA_MEAN_ERROR：第 1 行抛出的异常的名字（不出错则为 "no error"）"""
     check_answer(student.value("FILLNA_MEAN_ERROR"), raised_by_line_1(), "FILLNA_MEAN_ERROR")
 
 
 @points(1.5)
 def test_numrooms_mean(student):
-    """NUMROOMS_MEAN is the value of means["NumRooms"] after line 2"""
+    """NUMROOMS_MEAN is the value of means["NumRooms"] after line 2
+    zh: NUMROOMS_MEAN：第 2 行执行后 means["NumRooms"] 的值"""
     expected = float(book_inputs().mean(numeric_only=True)["NumRooms"])
     check_answer(student.value("NUMROOMS_MEAN"), expected, "NUMROOMS_MEAN")

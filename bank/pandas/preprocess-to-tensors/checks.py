@@ -71,7 +71,10 @@ def expected(text):
 
 def check_pair(out, text):
     if type(out) not in (tuple, list) or len(out) != 2:
-        raise CheckFailed("preprocess(text) should return a pair (X, y).")
+        raise CheckFailed(
+            "preprocess(text) should return a pair (X, y).",
+            zh="preprocess(text) 应当返回一对 (X, y)。",
+        )
     X, y = expected(text)
     check_tensor(out[0], X, "X")
     check_tensor(out[1], y, "y")
@@ -80,13 +83,15 @@ def check_pair(out, text):
 @points(1.5)
 @pytest.mark.parametrize("n", [6, 8, 11])
 def test_random_tables(student, rng, n):
-    """X: imputed numbers, then dummies with a _nan column per text column; y: the last column"""
+    """X: imputed numbers, then dummies with a _nan column per text column; y: the last column
+    zh: X：先是插补后的数值列，再是哑变量列（每个文本列各带一个 _nan 列）；y：最后一列"""
     text = random_csv(rng, n)
     check_pair(student.preprocess(text), text)
 
 
 @points(1.5)
 def test_no_missing_text(student, rng):
-    """text columns without any missing value still get their _nan columns"""
+    """text columns without any missing value still get their _nan columns
+    zh: 没有任何缺失值的文本列也要有各自的 _nan 列"""
     text = random_csv(rng, 7, text_share=0.0)
     check_pair(student.preprocess(text), text)

@@ -38,14 +38,16 @@ def house_csv(rng, n):
 @points(0.5)
 @pytest.mark.parametrize("n", [5, 8])
 def test_house_data(student, rng, n):
-    """columns, dtypes, NaN positions and values of house_tiny-like data"""
+    """columns, dtypes, NaN positions and values of house_tiny-like data
+    zh: 类似 house_tiny 的数据：列、dtype、NaN 的位置和数值"""
     text = house_csv(rng, n)
     check_frame(student.read_csv_text(text), pd.read_csv(io.StringIO(text)), "read_csv_text(text)")
 
 
 @points(1)
 def test_other_columns(student, rng):
-    """works for any columns, not only the book's three"""
+    """works for any columns, not only the book's three
+    zh: 对任意的列都适用，不只是书中那三列"""
     n = 6
     ages = [str(int(a)) for a in torch.randint(18, 80, (n,), generator=rng)]
     cities = pick(rng, ["Paris", "Lima", "Oslo"], n)

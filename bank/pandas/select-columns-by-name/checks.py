@@ -38,7 +38,10 @@ def pick_names(rng, data, n_inputs):
 
 def check_selection(out, data, input_names, target_name):
     if type(out) not in (tuple, list) or len(out) != 2:
-        raise CheckFailed("select_by_name(...) should return a pair (inputs, targets).")
+        raise CheckFailed(
+            "select_by_name(...) should return a pair (inputs, targets).",
+            zh="select_by_name(...) 应当返回一对 (inputs, targets)。",
+        )
     check_frame(out[0], data[input_names], "inputs")
     check_series(out[1], data[target_name], "targets")
 
@@ -46,7 +49,8 @@ def check_selection(out, data, input_names, target_name):
 @points(0.5)
 @pytest.mark.parametrize("n_inputs", [2, 3])
 def test_named_columns(student, rng, n_inputs):
-    """inputs: the named columns in the order given; targets: the named column as a Series"""
+    """inputs: the named columns in the order given; targets: the named column as a Series
+    zh: inputs：按给定顺序取出的指定列；targets：指定的那一列，类型为 Series"""
     data = random_table(rng, 6)
     input_names, target_name = pick_names(rng, data, n_inputs)
     out = student.select_by_name(data, input_names, target_name)
@@ -55,7 +59,8 @@ def test_named_columns(student, rng, n_inputs):
 
 @points(1)
 def test_data_unchanged(student, rng):
-    """row labels kept (the table does not start at row 0), and the caller's table unchanged"""
+    """row labels kept (the table does not start at row 0), and the caller's table unchanged
+    zh: 保留行标签（表不从第 0 行开始），且调用者的表保持不变"""
     data = random_table(rng, 5, n_rows=6)
     data.index = [3, 4, 5, 6, 7, 8]
     input_names, target_name = pick_names(rng, data, 3)
@@ -64,5 +69,6 @@ def test_data_unchanged(student, rng):
     after = call.args_after[0] if call.args_after else None
     if type(after) is not pd.DataFrame or not after.equals(data):
         raise CheckFailed(
-            "the caller's DataFrame was modified; return new tables and leave data as it is."
+            "the caller's DataFrame was modified; return new tables and leave data as it is.",
+            zh="调用者的 DataFrame 被修改了；请返回新的表，不要改动 data。",
         )

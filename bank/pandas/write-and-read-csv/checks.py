@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import torch
 
-from grader.judge import points
+from grader.judge import Text, points
 from grader.judge.frames import check_frame
 
 
@@ -50,14 +50,23 @@ def fresh_folder():
 @points(1.5)
 @pytest.mark.parametrize("first, second", [(5, 3), (7, 4)])
 def test_written_then_rewritten(student, rng, first, second):
-    """a new (nested) folder, then the same folder again with another table: each is read back"""
+    """a new (nested) folder, then the same folder again with another table: each is read back
+    zh: 先写入一个新的（嵌套的）文件夹，再把另一个表写入同一个文件夹：每次都能读回来"""
     folder, top = fresh_folder()
     try:
         text = house_csv(rng, first)
         out = student.save_and_load(folder, text)
-        check_frame(out, pd.read_csv(io.StringIO(text)), "the first call's table")
+        check_frame(
+            out,
+            pd.read_csv(io.StringIO(text)),
+            Text("the first call's table", zh="第一次调用返回的表"),
+        )
         text = other_csv(rng, second)
         out = student.save_and_load(folder, text)
-        check_frame(out, pd.read_csv(io.StringIO(text)), "the second call's table")
+        check_frame(
+            out,
+            pd.read_csv(io.StringIO(text)),
+            Text("the second call's table", zh="第二次调用返回的表"),
+        )
     finally:
         shutil.rmtree(os.path.join(tempfile.gettempdir(), top), ignore_errors=True)

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from grader.judge import CheckFailed, check_close, describe_type, points
+from grader.judge import CheckFailed, Text, check_close, describe_type, describe_type_zh, points
 
 
 def symmetric_integers(rng, half, spread):
@@ -15,6 +15,14 @@ def symmetric_integers(rng, half, spread):
     return x[torch.randperm(len(x), generator=rng)]
 
 
+# The kinds of data, in Chinese (for the messages).
+DATA_ZH = {
+    "uniform-integers": "均匀分布的整数",
+    "rounded-normal": "取整后的正态值",
+    "wide-integers": "分布较宽的整数",
+}
+
+
 def rounded_normal(rng, half, scale):
     d = torch.round(scale * torch.randn(half, generator=rng))
     return torch.cat([3.0 + d, 3.0 - d])
@@ -24,7 +32,8 @@ def rounded_normal(rng, half, scale):
 @pytest.mark.parametrize("data", ["uniform-integers", "rounded-normal", "wide-integers"])
 def test_chebyshev_check(student, rng, data):
     """tail fraction and bound, for a small ε (bound capped at 1), an ε with values exactly ε
-    away, and a large ε"""
+    away, and a large ε
+    zh: 尾部比例和界，分别取较小的 ε（界被截为 1）、恰好有值与均值相距 ε 的 ε，以及较大的 ε"""
     if data == "uniform-integers":
         x = symmetric_integers(rng, 200, 4)
     elif data == "rounded-normal":
@@ -42,9 +51,18 @@ def test_chebyshev_check(student, rng, data):
         if type(out) not in (tuple, list) or len(out) != 2:
             raise CheckFailed(
                 "chebyshev_check(x, eps) should return a pair (tail, bound), but it returned "
-                f"{describe_type(out)}."
+                f"{describe_type(out)}.",
+                zh="chebyshev_check(x, eps) 应当返回一对 (tail, bound)，"
+                f"但它返回的是{describe_type_zh(out)}。",
             )
         tail = float(((xd - mu).abs() >= eps).double().mean())
         what = f"for a sample of {len(x)} {data.replace('-', ' ')} and eps = {eps:g}"
-        check_close(out[0], tail, f"tail {what}", rtol=1e-6, atol=1e-6)
-        check_close(out[1], min(1.0, var / eps**2), f"bound {what}", rtol=1e-4, atol=1e-6)
+        when = f"样本为 {len(x)} 个{DATA_ZH[data]}、eps = {eps:g} 时"
+        check_close(out[0], tail, Text(f"tail {what}", zh=f"{when}的 tail"), rtol=1e-6, atol=1e-6)
+        check_close(
+            out[1],
+            min(1.0, var / eps**2),
+            Text(f"bound {what}", zh=f"{when}的 bound"),
+            rtol=1e-4,
+            atol=1e-6,
+        )

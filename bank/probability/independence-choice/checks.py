@@ -1,4 +1,4 @@
-from grader.judge import check_choice, points
+from grader.judge import Text, check_choice, points
 
 
 def hiv_tests_independent():
@@ -12,12 +12,16 @@ def hiv_tests_independent():
 
 @points(4)
 def test_answer(student):
-    """exactly the true statements"""
+    """exactly the true statements
+    zh: 恰好选出所有正确的陈述"""
     true = {"A", "D"} | ({"B"} if hiv_tests_independent() else set())
     check_choice(
         student.value("TRUE_STATEMENTS"),
         "TRUE_STATEMENTS",
         "ABCDE",
         true,
-        wrong="TRUE_STATEMENTS is not the set of true statements.",
+        wrong=Text(
+            "TRUE_STATEMENTS is not the set of true statements.",
+            zh="TRUE_STATEMENTS 不是正确陈述组成的集合。",
+        ),
     )

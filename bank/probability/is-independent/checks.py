@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from grader.judge import CheckFailed, describe_type, points
+from grader.judge import CheckFailed, Text, describe_type, describe_type_zh, points
 
 
 def probabilities(rng, k):
@@ -33,11 +33,50 @@ def cases(rng, m, n):
     generic = generic / generic.sum()
     gap = float((generic - torch.outer(generic.sum(1), generic.sum(0))).abs().max())
     return [
-        (product, 1e-6, True, "a table equal to the outer product of two probability vectors"),
-        (generic, gap / 2, False, "a random table, with tol half its largest deviation"),
-        (product + block, 2 * delta, True, "a table whose largest deviation is δ, tol = 2δ"),
-        (product + block, delta / 2, False, "a table whose largest deviation is δ, tol = δ/2"),
-        (product + skewed, 1.5 * delta, False, "a table whose largest deviation is 2δ, tol = 1.5δ"),
+        (
+            product,
+            1e-6,
+            True,
+            Text(
+                "a table equal to the outer product of two probability vectors",
+                zh="等于两个概率向量外积的表",
+            ),
+        ),
+        (
+            generic,
+            gap / 2,
+            False,
+            Text(
+                "a random table, with tol half its largest deviation",
+                zh="随机表（tol 为其最大偏差的一半）",
+            ),
+        ),
+        (
+            product + block,
+            2 * delta,
+            True,
+            Text(
+                "a table whose largest deviation is δ, tol = 2δ", zh="最大偏差为 δ 的表（tol = 2δ）"
+            ),
+        ),
+        (
+            product + block,
+            delta / 2,
+            False,
+            Text(
+                "a table whose largest deviation is δ, tol = δ/2",
+                zh="最大偏差为 δ 的表（tol = δ/2）",
+            ),
+        ),
+        (
+            product + skewed,
+            1.5 * delta,
+            False,
+            Text(
+                "a table whose largest deviation is 2δ, tol = 1.5δ",
+                zh="最大偏差为 2δ 的表（tol = 1.5δ）",
+            ),
+        ),
     ]
 
 
@@ -50,12 +89,17 @@ def as_bool(value):
 @points(1)
 @pytest.mark.parametrize("m, n", [(3, 3), (3, 5), (4, 3)], ids=["3x3", "3x5", "4x3"])
 def test_is_independent(student, rng, m, n):
-    """independent and dependent tables, with the tolerance honoured"""
+    """independent and dependent tables, with the tolerance honoured
+    zh: 独立和不独立的联合概率表，并且遵守容差 tol"""
     for J, tol, independent, what in cases(rng, m, n):
         answer = as_bool(student.is_independent(J, tol))
         if type(answer) is not bool:
             raise CheckFailed(
-                f"is_independent(J, tol) should return a bool, but it returned {describe_type(answer)}."
+                f"is_independent(J, tol) should return a bool, but it returned {describe_type(answer)}.",
+                zh=f"is_independent(J, tol) 应当返回一个 bool，但它返回的是{describe_type_zh(answer)}。",
             )
         if answer is not independent:
-            raise CheckFailed(f"is_independent(J, tol) is not right for {what} ({m}x{n}).")
+            raise CheckFailed(
+                f"is_independent(J, tol) is not right for {what} ({m}x{n}).",
+                zh=f"对于 {m}x{n} 的{what.zh}，is_independent(J, tol) 的结果不对。",
+            )

@@ -23,12 +23,14 @@ def expected():
 
 @points(2)
 def test_predictions(student):
-    """the four comparisons, in order"""
+    """the four comparisons, in order
+    zh: 按顺序给出的四个比较结果"""
     value = student.value("SEED_PREDICTIONS")
     if type(value) not in (tuple, list) or not all(type(v) is bool for v in value):
         raise CheckFailed(
-            "SEED_PREDICTIONS should be a tuple of booleans, such as (True, False, True, False)."
+            "SEED_PREDICTIONS should be a tuple of booleans, such as (True, False, True, False).",
+            zh="SEED_PREDICTIONS 应当是由布尔值组成的元组，例如 (True, False, True, False)。",
         )
     # No item is named: with booleans, naming the wrong one would give its answer away.
     if tuple(value) != expected():
-        raise CheckFailed("SEED_PREDICTIONS is not right.")
+        raise CheckFailed("SEED_PREDICTIONS is not right.", zh="SEED_PREDICTIONS 不对。")

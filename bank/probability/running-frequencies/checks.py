@@ -2,7 +2,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.judge import check_tensor, check_unchanged, points
+from grader.judge import Text, check_tensor, check_unchanged, points
 
 
 def d2l_batches(rng, m=500, rolls=10, k=6):
@@ -18,6 +18,14 @@ def uneven_batches(rng, m, k):
     return counts
 
 
+# The cases, in Chinese (for the messages).
+CASE_ZH = {
+    "500 batches of 10 rolls": "500 组、每组掷 10 次",
+    "uneven batches": "各组大小不一",
+    "square": "方阵",
+}
+
+
 def expected(counts):
     cum = counts.cumsum(dim=0)
     return cum / cum.sum(dim=1, keepdim=True)
@@ -30,12 +38,16 @@ def expected(counts):
     ids=["d2l-batches", "uneven-batches", "square"],
 )
 def test_running_frequencies(student, rng, case, shape):
-    """row i is the frequencies among all rolls up to batch i"""
+    """row i is the frequencies among all rolls up to batch i
+    zh: 第 i 行是第 0 到第 i 组所有投掷中各结果的相对频率"""
     counts = d2l_batches(rng) if shape is None else uneven_batches(rng, *shape)
     check_tensor(
         student.running_frequencies(counts),
         expected(counts),
-        f"running_frequencies(counts) for {case} of shape {tuple(counts.shape)}",
+        Text(
+            f"running_frequencies(counts) for {case} of shape {tuple(counts.shape)}",
+            zh=f"running_frequencies(counts)（counts：{CASE_ZH[case]}，形状 {tuple(counts.shape)}）",
+        ),
         rtol=1e-4,
         atol=1e-6,
     )
@@ -43,13 +55,17 @@ def test_running_frequencies(student, rng, case, shape):
 
 @points(1)
 def test_counts_unchanged(student, rng):
-    """correct on uneven batches, and counts is left unchanged"""
+    """correct on uneven batches, and counts is left unchanged
+    zh: 各组大小不一时结果正确，且 counts 保持不变"""
     counts = uneven_batches(rng, 9, 5)
     call = student.call("running_frequencies", counts)
     check_tensor(
         call.unwrap(),
         expected(counts),
-        "running_frequencies(counts) for a (9, 5) table",
+        Text(
+            "running_frequencies(counts) for a (9, 5) table",
+            zh="running_frequencies(counts)（counts：形状 (9, 5)）",
+        ),
         rtol=1e-4,
         atol=1e-6,
     )
