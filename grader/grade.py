@@ -227,7 +227,14 @@ def summary_lines(result: dict[str, Any], bank: Bank, lang: str | None = None) -
     """A short human summary: per question score/max, the known mistake an answer behaves like,
     and what failed, each cause once (never expected values). In `lang`, else the notebook's
     language, else English."""
-    from .resultview import check_label, diagnosis_text, failure_groups, result_hints, words
+    from .resultview import (
+        check_label,
+        diagnosis_text,
+        failure_groups,
+        result_hints,
+        skipped_notes,
+        words,
+    )
 
     lang = lang or result.get("lang") or "en"
     said = words(lang)
@@ -243,6 +250,8 @@ def summary_lines(result: dict[str, Any], bank: Bank, lang: str | None = None) -
             lines.append(f"    ⚑ {said['diagnosis']}{said['colon']}{diagnosis.mistake}")
             if diagnosis.hint:
                 lines.append(f"      {said['hint']}{said['colon']}{diagnosis.hint}")
+            elif diagnosis.hint_hidden:
+                lines.append(f"      {said['hint_hidden']}")
         for group in failure_groups(question["checks"], lang):
             message = group.message.strip().splitlines()
             first = message[0] if message else ""
@@ -251,13 +260,15 @@ def summary_lines(result: dict[str, Any], bank: Bank, lang: str | None = None) -
                 f" ({said['covers'].format(n=len(group.checks))})" if len(group.checks) > 1 else ""
             )
             lines.append(f"    ✗ {name} [{group.status}] {first}{more}")
+        lines += [f"    – {note}" for note in skipped_notes(question["checks"], lang)]
     bad_cells = [c for c in result["cells"] if c["status"] in CELL_PROBLEMS]
     for cell in bad_cells:
         error = cell["error"] or {}
         lines.append(
-            f"cell {cell['index']}: {cell['status']}: {error.get('type', '')}: {str(error.get('message', ''))[:120]}"
+            f"{said['cell']} {cell['index'] + 1}: {cell['status']}: {error.get('type', '')}: "
+            f"{str(error.get('message', ''))[:120]}"
         )
-    lines.append(f"TOTAL {result['score']:g}/{result['max_score']:g}")
+    lines.append(f"{said['total']} {result['score']:g}/{result['max_score']:g}")
     return lines
 
 

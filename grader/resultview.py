@@ -29,6 +29,8 @@ DIAGNOSIS_WORDS = {
         "colon": ": ",
         "covers": "{n} checks fail this way",
         "hint_hidden": "(the hint for this mistake is shown after the deadline)",
+        "total": "TOTAL",
+        "cell": "cell",
     },
     "zh": {
         "diagnosis": "这个答案的表现与一个常见错误一致",
@@ -36,8 +38,41 @@ DIAGNOSIS_WORDS = {
         "colon": "：",
         "covers": "共 {n} 项检查因此未通过",
         "hint_hidden": "（这个错误的提示会在截止日期后显示）",
+        "total": "总分",
+        "cell": "单元格",
     },
 }
+
+
+# Why checks were skipped (the reasons grade.py gives), and how a page says so.
+SKIP_REASONS = {
+    "skipped: no CUDA device on this runner": {
+        "en": "the machine that graded this has no GPU",
+        "zh": "本次评分的机器没有 GPU",
+    },
+    "skipped: grading on the CPU only (--device cpu)": {
+        "en": "this grading ran on the CPU only",
+        "zh": "本次评分只在 CPU 上进行",
+    },
+}
+SKIPPED_NOTE = {
+    "en": "{n} {device} check(s) were not counted ({reason}); the maximum leaves them out",
+    "zh": "{reason}，{n} 项 {device} 检查未计分，满分中也不含这些检查",
+}
+
+
+def skipped_notes(checks: list[dict[str, Any]], lang: str) -> list[str]:
+    """One sentence per reason checks were skipped: how many, on which device, and why."""
+    counts: dict[tuple[str, str], int] = {}
+    for check in checks:
+        if check["status"] == "skipped":
+            key = (str(check.get("device") or "").upper() or "GPU", str(check.get("message", "")))
+            counts[key] = counts.get(key, 0) + 1
+    notes = []
+    for (device, message), n in counts.items():
+        reason = SKIP_REASONS.get(message, {}).get(lang) or message.removeprefix("skipped: ")
+        notes.append(SKIPPED_NOTE[lang].format(n=n, device=device, reason=reason))
+    return notes
 
 
 def words(lang: str) -> dict[str, str]:
@@ -98,6 +133,7 @@ class DiagnosisText:
     mutant: str
     mistake: str
     hint: str | None  # None when the result says hints are hidden
+    hint_hidden: bool = False  # there is a hint, kept for after the deadline
 
 
 def diagnosis_text(
@@ -108,11 +144,13 @@ def diagnosis_text(
     if not diagnosis:
         return None
     mistake, hint = diagnosis.get("mistake") or {}, diagnosis.get("hint") or {}
-    shown = hint.get(lang) or hint.get("en") if hints == "show" else None
+    text = hint.get(lang) or hint.get("en")
+    shown = text if hints == "show" else None
     return DiagnosisText(
         mutant=str(diagnosis.get("mutant", "")),
         mistake=str(mistake.get(lang) or mistake.get("en") or ""),
         hint=str(shown) if shown else None,
+        hint_hidden=bool(text) and hints != "show",
     )
 
 

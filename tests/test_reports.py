@@ -509,8 +509,9 @@ def _fonts_of_cjk_text(driver) -> list[tuple[str, list[dict]]]:
 
 
 def test_zh_feedback_with_a_diagnosis_renders_every_glyph(chromium, graded, bank, tmp_path):
-    """A Chinese page with a diagnosed mistake, in headless Chromium: every Chinese text is
-    drawn with a font that has CJK glyphs (no tofu boxes), and the screenshot is not blank."""
+    """A Chinese page with a diagnosed mistake and skipped CUDA checks, in headless Chromium:
+    every Chinese text is drawn with a font that has CJK glyphs (no tofu boxes), the skipped
+    checks are explained, and the screenshot is not blank."""
     from selenium.webdriver.common.by import By
 
     student, result = next(
@@ -521,6 +522,9 @@ def test_zh_feedback_with_a_diagnosis_renders_every_glyph(chromium, graded, bank
     chromium.get(page.as_uri())
     diagnosis = chromium.find_element(By.CSS_SELECTOR, "div.diagnosis")
     assert "这个答案的表现与一个常见错误一致" in diagnosis.text
+    # On this CPU runner the CUDA checks were skipped: the page says why, in Chinese.
+    notes = chromium.find_elements(By.CSS_SELECTOR, "p.skipped-note")
+    assert any("项 CUDA 检查未计分" in note.text for note in notes)
     texts = _fonts_of_cjk_text(chromium)
     assert len(texts) > 10
     for text, fonts in texts:

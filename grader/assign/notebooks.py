@@ -35,6 +35,22 @@ TEXT = {
         ),
     },
     "points": {"en": "points", "zh": "分"},
+    # What grader.check is worth, and how to hand in (an assignment's `hand_in`, else this).
+    "public_share": {
+        "en": "`grader.check` runs the public checks only: they are worth {public:g} of this "
+        "notebook's {total:g} points, and the hidden checks decide the rest.",
+        "zh": "`grader.check` 只运行公开检查：它们只占本笔记本 {total:g} 分中的 {public:g} 分，"
+        "其余分数由隐藏检查决定。",
+    },
+    "hand_in": {
+        "en": "When you are done, save the notebook and hand in the .ipynb file the way your "
+        "course asks.",
+        "zh": "完成后保存笔记本，按课程的要求提交 .ipynb 文件。",
+    },
+    "gpu_part": {
+        "en": "{total:g} points, {gpu:g} of them for CUDA checks that count only when graded on a GPU",
+        "zh": "{total:g} 分，其中 {gpu:g} 分只在有 GPU 的机器上评分时计入",
+    },
     "solution": {"en": "Reference solutions", "zh": "参考答案"},
 }
 
@@ -77,9 +93,35 @@ def setup_cell_source(questions: list[Question]) -> str:
     return SETUP_CELL.format(tests=json.dumps(tests, ensure_ascii=False, sort_keys=True))
 
 
+def _points_label(question: Question, lang: str) -> str:
+    """ "(5 points)", or with CUDA checks "(5 points; 1.5 of them count only when graded on a
+    GPU)": a CPU runner leaves those out of the maximum, and the heading must say so."""
+    from ..judge.grading import question_checks  # imports torch: only when building notebooks
+
+    gpu = round(sum(c.points for c in question_checks(question) if c.device == "cuda"), 6)
+    text = (
+        TEXT["gpu_part"][lang].format(total=question.points, gpu=gpu)
+        if gpu
+        else f"{question.points:g} {TEXT['points'][lang]}"
+    )
+    return f"（{text}）" if lang == "zh" else f"({text})"
+
+
 def _prompt_markdown(question: Question, number: int, lang: str) -> str:
-    unit = TEXT["points"][lang]
-    return f"## {number}. {question.title[lang]} ({question.points:g} {unit})\n\n`{question.id}`\n\n{question.prompt[lang].rstrip()}\n"
+    space = "" if lang == "zh" else " "  # a full-width parenthesis needs no space before it
+    return (
+        f"## {number}. {question.title[lang]}{space}{_points_label(question, lang)}\n\n"
+        f"`{question.id}`\n\n{question.prompt[lang].rstrip()}\n"
+    )
+
+
+def _intro(assignment: Assignment, questions: list[Question], lang: str) -> str:
+    public = sum(c.points for q in questions for c in q.public_checks)
+    total = sum(q.points for q in questions)
+    hand_in = (assignment.hand_in or TEXT["hand_in"])[lang]
+    share = TEXT["public_share"][lang].format(public=public, total=total)
+    space = "" if lang == "zh" else " "
+    return f"{TEXT['intro'][lang]}\n\n{share}{space}{hand_in}"
 
 
 def build_notebook(
@@ -90,7 +132,7 @@ def build_notebook(
     title = " / ".join(assignment.title[lang_] for lang_ in langs)
     if solutions:
         title += " — " + " / ".join(TEXT["solution"][lang_] for lang_ in langs)
-    intro = "\n\n".join(TEXT["intro"][lang_] for lang_ in langs)
+    intro = "\n\n".join(_intro(assignment, questions, lang_) for lang_ in langs)
     cells = [
         new_markdown_cell(f"# {title}\n\n{intro}\n", id="intro"),
         new_code_cell(setup_cell_source(questions), id="setup"),

@@ -187,7 +187,7 @@ def load_bank(
                     )
                 )
         assignments[data["name"]] = Assignment(
-            data["name"], data["title"], list(data["questions"]), file
+            data["name"], data["title"], list(data["questions"]), file, data.get("hand_in")
         )
 
     bank = Bank(

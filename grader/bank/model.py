@@ -101,6 +101,7 @@ class Assignment:
     title: dict[str, str]
     question_ids: list[str]
     path: Path
+    hand_in: dict[str, str] | None = None  # how this course collects notebooks, {en, zh}
 
 
 @dataclass

@@ -130,6 +130,16 @@ def check_tensor(
             f"{zh_subject(what)}的 dtype 是 {tensor.dtype}，应为 {expected.dtype}。",
         )
     if check_device and not _same_device(device_of(tensor), str(expected.device)):
+        if expected.device.type == "meta":
+            raise _fail(
+                f"{what} is on device {device_of(tensor)}, but it should be on the input's device. "
+                "(The check passed a tensor on `meta`, a device that holds no data and stands in "
+                "for a GPU on a machine without one: a result that stays on the CPU here would "
+                "stay on the CPU when the input is on a GPU too.)",
+                f"{zh_subject(what)}在设备 {device_of(tensor)} 上，但应当在输入所在的设备上。"
+                "（检查传入的是 `meta` 设备上的张量：meta 是不存数据的设备，在没有 GPU 的机器上"
+                "代替 GPU。结果在这里留在了 CPU 上，输入在 GPU 上时也会留在 CPU 上。）",
+            )
         raise _fail(
             f"{what} is on device {device_of(tensor)}, but it should be on {expected.device}.",
             f"{zh_subject(what)}在设备 {device_of(tensor)} 上，应当在 {expected.device} 上。",

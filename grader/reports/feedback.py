@@ -19,6 +19,7 @@ escaped: by Jinja's autoescape in HTML, and by backslash escapes or code fences 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from ..resultview import (
     diagnosis_text,
     failure_groups,
     result_hints,
+    skipped_notes,
     words,
 )
 from ..statuses import NOT_PASSED
@@ -75,6 +77,7 @@ class QuestionFeedback:
     status_hints: list[str]  # fixed UI text, one per kind of failure seen
     prompt: str  # Markdown from the bank (trusted)
     diagnosis: DiagnosisText | None = None  # the known mistake the answer behaves like
+    skipped_notes: list[str] = field(default_factory=list)  # why checks were not counted
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Feedback:
     public_only: bool = False
     graded_at: str = ""
     error: str | None = None  # the submission could not be graded: why
+    # Said once per page, not under every question (the hidden checks' other inputs).
+    general_hints: list[str] = field(default_factory=list)
 
 
 def question_hint(question, lang: str) -> str | None:
@@ -149,6 +154,7 @@ def _question(raw: dict[str, Any], bank: Bank, lang: str, hints: str) -> Questio
         status_hints=_status_hints(failed, text),
         prompt=question.prompt.get(lang, "") if question else "",
         diagnosis=diagnosis_text(raw, lang, hints),
+        skipped_notes=skipped_notes(raw["checks"], lang),
     )
 
 
@@ -191,6 +197,15 @@ def build_feedback(
         for c in result["cells"]
         if c["status"] in CELL_PROBLEMS
     ]
+    questions = [
+        _question(q, bank, lang, hints or result_hints(result)) for q in result["questions"]
+    ]
+    other_inputs = feedback_strings(lang)["hint_failed"]
+    general = [other_inputs] if any(other_inputs in q.status_hints for q in questions) else []
+    questions = [
+        dataclasses.replace(q, status_hints=[h for h in q.status_hints if h != other_inputs])
+        for q in questions
+    ]
     return Feedback(
         student=student,
         assignment=result["assignment"],
@@ -198,9 +213,8 @@ def build_feedback(
         lang=lang,
         score=result["score"],
         max_score=result["max_score"],
-        questions=[
-            _question(q, bank, lang, hints or result_hints(result)) for q in result["questions"]
-        ],
+        general_hints=general,
+        questions=questions,
         cells=cells,
         notes=list(result.get("notes", [])),
         public_only=result.get("checks") == "public",
@@ -271,6 +285,8 @@ def render_markdown(feedback: Feedback) -> str:
     out += ["", f"| {t['question']} | {t['score']} |", "|---|---|"]
     for q in feedback.questions:
         out.append(f"| {md_escape(q.title)} | {_fmt(q.score)} / {_fmt(q.max_score)} |")
+    for hint in feedback.general_hints:
+        out += ["", f"> {hint}"]
     for q in feedback.questions:
         out += ["", f"### {md_escape(q.title)} — {_fmt(q.score)} / {_fmt(q.max_score)}", ""]
         if not q.failed:
@@ -280,6 +296,8 @@ def render_markdown(feedback: Feedback) -> str:
             out += [f"> **{d['diagnosis']}{d['colon'].strip()}** {md_escape(q.diagnosis.mistake)}"]
             if q.diagnosis.hint:
                 out += [">", f"> **{d['hint']}{d['colon'].strip()}** {md_escape(q.diagnosis.hint)}"]
+            elif q.diagnosis.hint_hidden:
+                out += [">", f"> {d['hint_hidden']}"]
             out.append("")
         for group in q.failure_groups:
             names = "; ".join(
@@ -297,6 +315,7 @@ def render_markdown(feedback: Feedback) -> str:
         if q.skipped:
             names = ", ".join(md_escape(c.name) for c in q.skipped)
             out += ["", f"- {t['skipped']}{t['colon']}{names}"]
+            out += [f"  ({md_escape(note)})" for note in q.skipped_notes]
         if q.failed:
             hints = ([q.hint] if q.hint else []) + q.status_hints
             for hint in hints:
