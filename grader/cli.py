@@ -9,6 +9,7 @@ Handlers import heavy modules lazily, so that `grader --help` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader left
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -70,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("grader: interrupted")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`grader bank list --json | head`): stop quietly, as a shell
+        # tool does, and keep Python from failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except SystemExit:
         raise
     except Exception as exc:  # the grader's own failure: say so, exit 1

@@ -58,7 +58,7 @@ def test_csv_one_row_per_student_a_column_per_question(gradebook, bank, tmp_path
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     header = next(csv.reader(out.open(encoding="utf-8")))
     question_ids = [q.id for q in bank.assignment_questions(ASSIGNMENT)]
-    assert header == ["student", *question_ids, "total"]
+    assert header == ["student", *question_ids, "total", "max_score", "status"]
     by_student = {row["student"]: row for row in rows}
     assert list(by_student) == ["ann", "ben", "cat"]
     with Gradebook(gradebook) as book:
@@ -72,7 +72,13 @@ def test_csv_one_row_per_student_a_column_per_question(gradebook, bank, tmp_path
     assert sum(float(by_student["ben"][q]) for q in question_ids) == pytest.approx(
         float(by_student["ben"]["total"])
     )
-    assert float(by_student["cat"]["total"]) == 0
+    # cat's notebook could not be graded: no scores (as the class report leaves it out of the
+    # means), its status, and the maximum the others were graded on.
+    assert by_student["cat"]["status"] == "error" and by_student["cat"]["total"] == ""
+    assert all(by_student["cat"][q] == "" for q in question_ids)
+    assert float(by_student["cat"]["max_score"]) == pytest.approx(ann.result["max_score"])
+    assert by_student["ann"]["status"] == by_student["ben"]["status"] == "graded"
+    assert float(by_student["ann"]["max_score"]) == pytest.approx(ann.result["max_score"])
 
 
 def test_gradescope_results_validate_and_keep_messages(gradebook, tmp_path):

@@ -154,3 +154,17 @@ def test_alternates_credit_and_leaks_in_the_report(tmp_path, capsys, warm_cli):
     row = next(line for line in captured.out.splitlines() if "ndarray" in line)
     assert "2/3" in row and "3/4" in row
     assert "leak(s)" in captured.err
+
+
+def test_selftest_of_one_assignment(capsys):
+    """--assignment: that assignment's questions and its three notebooks, nothing else."""
+    import json
+
+    from grader.bank.loader import load_bank
+    from grader.cli import main
+
+    bank, _ = load_bank()
+    assert main(["bank", "selftest", "--assignment", "probability", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["references"]["total"] == len(bank.assignments["probability"].question_ids)
+    assert report["assignment_notebooks"]["total"] == 3

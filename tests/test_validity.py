@@ -416,3 +416,62 @@ def test_check_answer_says_which_item_and_nothing_else():
     assert _message(torch.int64, torch.float32) == "ANSWER is not right."
     for actual in [((1, 3), None, (4, 5)), ((3,), (2,), None), ((3,), None), [None] * 3]:
         assert not message_leaks(_message(actual, expected), {"ANSWER": expected}, kind="predict")
+
+
+# ---------------------------------------------------------------------------------------------
+# validate is the one complete check: each broken variant is reported on the right file
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_unknown_field_suggests_the_known_one(tiny_bank):
+    def misspell(data):
+        data["hints"] = data.pop("hint", {"en": "x", "zh": "x"})
+
+    edit_question(tiny_bank, "tiny-double", misspell)
+    problems = problems_of(tiny_bank)
+    assert any("unknown field" in p and "did you mean 'hint'?" in p for p in problems), problems
+
+
+def test_a_typo_in_a_check_is_blamed_on_the_check_file(tiny_bank):
+    checks = next(tiny_bank.glob("*/tiny-double/checks.py"))
+    checks.write_text(checks.read_text().replace("student.double(", "student.doubel("))
+    problems = problems_of(tiny_bank)
+    typo = [p for p in problems if "doubel" in p]
+    assert typo and all(p.startswith("bank/ndarray/tiny-double/checks.py:") for p in typo)
+    assert all("which the question does not define" in p for p in typo)
+    assert not any(p.startswith("solutions/") for p in problems)
+
+
+def test_a_question_in_no_assignment_is_reported(tiny_bank):
+    path = tiny_bank / "assignments" / "tiny.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["questions"] = [q for q in data["questions"] if q != "tiny-double"]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    (problem,) = problems_of(tiny_bank)
+    assert problem.startswith("bank/ndarray/tiny-double/question.yaml: id:")
+    assert "is in no assignment" in problem
+
+
+def test_a_stale_catalogue_is_reported_with_the_command_that_fixes_it(tiny_bank):
+    from grader.authoring.catalogue import catalogue_path, render_catalogue
+    from grader.bank.loader import load_bank
+
+    bank, _ = load_bank(tiny_bank)
+    catalogue_path(bank).write_text(render_catalogue(bank), encoding="utf-8")
+    assert problems_of(tiny_bank) == []
+
+    def retitle(data):
+        data["title"]["en"] = "Double it, again"
+
+    edit_question(tiny_bank, "tiny-double", retitle)
+    (problem,) = problems_of(tiny_bank)
+    assert problem.startswith("bank/README.md:") and "grader bank catalogue" in problem
+
+
+def test_points_that_do_not_add_up_split_public_and_hidden(tiny_bank):
+    def more_points(data):
+        data["points"] = data["points"] + 1
+
+    edit_question(tiny_bank, "tiny-double", more_points)
+    problems = [p for p in problems_of(tiny_bank) if ": points:" in p]
+    assert problems and "public checks 1 + hidden checks" in problems[0]

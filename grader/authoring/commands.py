@@ -31,8 +31,27 @@ def cmd_bank_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([q.summary() for q in questions], ensure_ascii=False, indent=2))
         return EXIT_OK
+    if not console.is_terminal:
+        # Piped (to grep, awk, a file): one tab-separated line per question, nothing cut.
+        for q in questions:
+            print(
+                "\t".join(
+                    (
+                        q.id,
+                        q.topic,
+                        str(q.difficulty),
+                        f"{q.points:g}",
+                        q.title["en"],
+                        q.title["zh"],
+                    )
+                )
+            )
+        return EXIT_OK
     table = Table(title=f"{len(questions)} questions")
-    for column in ("id", "topic", "difficulty", "points", "title (en)", "title (zh)"):
+    # Ids are what authors copy into commands: never cut, whatever the width (titles wrap).
+    widest = max((len(q.id) for q in questions), default=2)
+    table.add_column("id", no_wrap=True, min_width=widest)
+    for column in ("topic", "difficulty", "points", "title (en)", "title (zh)"):
         table.add_column(column)
     for q in questions:
         table.add_row(
@@ -57,8 +76,8 @@ def cmd_bank_validate(args: argparse.Namespace) -> int:
         f"bank OK: {len(bank.questions)} questions in {len(bank.topics)} topics, "
         f"{len(bank.assignments)} assignment(s); every reference and all {alternates} alternates "
         f"get full marks, every starter 0 on hidden checks, all {mutants} mutants are caught "
-        "within their credit, points fit the difficulty, and no failure message gives an answer "
-        "away."
+        "within their credit, points fit the difficulty, no failure message or hint gives an "
+        "answer away, every question is in an assignment, and the catalogue is fresh."
     )
     return EXIT_OK
 
@@ -131,8 +150,10 @@ def register(subparsers: Any) -> None:
             "Validate the bank: schema of every YAML file, known topics, unique ids, points that add "
             "up and fit the difficulty, references and alternates that pass all their checks, "
             "starters at 0, mutants that some hidden check catches and that earn no more than "
-            "their declared credit, failure messages that give no answer away. Each problem is "
-            "printed as FILE: FIELD: PROBLEM. Exit 1 when there is any."
+            "their declared credit, failure messages and hints that give no answer away, mistakes "
+            "and hints in both languages, every question in an assignment, bank/README.md fresh. "
+            "Each problem is printed as FILE: FIELD: PROBLEM, blamed on the file to fix, with "
+            "what to do. Exit 1 when there is any."
         ),
     )
     validate.set_defaults(handler=cmd_bank_validate)
@@ -145,15 +166,20 @@ def register(subparsers: Any) -> None:
             "one-cell notebooks through the sandbox, and each assignment's solution notebook "
             "(full marks) and templates (0 on hidden checks). Prints counts per topic, the "
             "mutant kill rate and every failure as ID: VARIANT: PROBLEM; exit 1 on any failure.\n"
-            "Example: grader bank selftest --topic calculus --json"
+            "Examples: grader bank selftest --topic calculus --json\n"
+            "          grader bank selftest --assignment preliminaries-core"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     selftest.add_argument(
         "--topic", action="append", help="only this topic (repeatable) and its assignment"
     )
-    selftest.add_argument(
+    which = selftest.add_mutually_exclusive_group()
+    which.add_argument(
         "--question", nargs="+", metavar="ID", help="only these questions (no assignments)"
+    )
+    which.add_argument(
+        "--assignment", metavar="NAME", help="only this assignment: its questions and notebooks"
     )
     selftest.add_argument("--json", action="store_true", help="print a JSON report")
     add_limit_arguments(selftest)
@@ -189,7 +215,9 @@ def register(subparsers: Any) -> None:
         "--db", required=True, help="the gradebook (SQLite) written by grader batch"
     )
     mining.add_argument("--assignment", required=True, help="the assignment to mine")
-    mining.add_argument("--out", default="mined", help="folder for the drafts (default: mined)")
+    mining.add_argument(
+        "--out", default="out/mined", help="folder for the drafts (default: out/mined)"
+    )
     mining.add_argument(
         "--min-students",
         type=int,

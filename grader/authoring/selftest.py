@@ -424,6 +424,23 @@ def run_selftest(
 # -- the command --------------------------------------------------------------------------------
 
 
+def select_assignment(bank: Bank, name: str) -> tuple[list[str], list[str], list[str]]:
+    """--assignment NAME: its questions and its notebooks (what one course hands out)."""
+    from ..commandline import UsageProblem
+
+    problem = bank.missing_assignment(name)
+    if problem:
+        raise UsageProblem(problem)
+    questions = bank.assignment_questions(name)
+    left_out = [
+        f"{q.id}: imported from otter-grader, no reference or mutants to test"
+        for q in questions
+        if not q.written_for_bank
+    ]
+    ids = [q.id for q in questions if q.written_for_bank]
+    return ids, [] if left_out else [name], left_out
+
+
 def select(
     bank: Bank, topics: list[str] | None, ids: list[str] | None
 ) -> tuple[list[str], list[str], list[str]]:
@@ -545,7 +562,10 @@ def command(args: argparse.Namespace) -> int:
     )
 
     bank = load_bank_or_exit(args)
-    ids, names, left_out = select(bank, args.topic, args.question)
+    if getattr(args, "assignment", None):
+        ids, names, left_out = select_assignment(bank, args.assignment)
+    else:
+        ids, names, left_out = select(bank, args.topic, args.question)
     with grader_from_args(args, bank, None) as grader:
         report = run_selftest(bank, grader, ids, names)
     report.left_out = left_out

@@ -15,6 +15,7 @@ the real sandbox. What `verify_question` proves, for every question written for 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..bank.loader import BankProblem, load_bank, relative_path
@@ -22,10 +23,13 @@ from ..bank.model import Bank, Question
 from ..judge.grading import QuestionResult, declared_points
 from ..judge.runner import CheckFileError, CheckResult
 from ..statuses import NOT_PASSED
+from .catalogue import catalogue_path, is_fresh
 from .inprocess import AS_GRADED, run_in_process
 from .leaks import ANSWER_KINDS, hint_problems, leaks_in
 
 CREDIT_SLACK = 1e-9
+# The judge's message for a name the student's namespace lacks (judge/student.py NameMissing).
+UNDEFINED = re.compile(r"`([^`(]+)` is not defined\.")
 MIN_ALTERNATES = 2  # for function questions
 # difficulty -> (least, most) points: a harder question is worth more.
 POINTS_BY_DIFFICULTY = {1: (2.0, 3.0), 2: (4.0, 5.0), 3: (6.0, 8.0)}
@@ -64,8 +68,15 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
     except CheckFileError as exc:
         return [BankProblem(relative_path(question.checks_path, bank.root), "", str(exc))]
     if abs(total - question.points) > 1e-6:
+        public = sum(c.points for c in question.public_checks)
         problems.append(
-            BankProblem(rel, "points", f"is {question.points:g} but its checks add up to {total:g}")
+            BankProblem(
+                rel,
+                "points",
+                f"is {question.points:g} but its checks add up to {total:g} (public checks "
+                f"{public:g} + hidden checks {total - public:g}, each hidden check's @points "
+                "times its parametrized cases and devices): make them agree",
+            )
         )
     if not question.written_for_bank:
         return problems  # imported from otter-grader: no reference solution or mutants to run
@@ -99,16 +110,36 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
     solution_rel = relative_path(question.solution_path, bank.root)
     if reference.error:
         problems.append(BankProblem(solution_rel, "", f"the reference raised {reference.error}"))
+    checks_rel = relative_path(question.checks_path, bank.root)
+    defined = {d.name for d in question.defines}
+    check_typos = False
     for check in reference.result.checks:
-        if check.status not in ("passed", "skipped"):
+        if check.status in ("passed", "skipped"):
+            continue
+        missing = UNDEFINED.search(check.message)
+        if missing and missing.group(1) not in defined:
+            # The check asks for a name the question never defines: a typo in the check.
+            where = checks_rel if not check.name.startswith("public: ") else rel
             problems.append(
                 BankProblem(
-                    solution_rel,
+                    where,
                     check.name,
-                    f"the reference fails its own check ({check.status}): {check.message}",
+                    f"calls `{missing.group(1)}`, which the question does not define (it defines "
+                    f"{', '.join(sorted(defined))}): fix the name in the check",
                 )
             )
+            check_typos = True
+            continue
+        problems.append(
+            BankProblem(
+                solution_rel,
+                check.name,
+                f"the reference fails its own check ({check.status}): {check.message}",
+            )
+        )
 
+    if check_typos:
+        return problems  # alternates, starter and mutants cannot be judged by broken checks
     for alternate in question.alternates:
         run = run_in_process(question, alternate.code)
         field_name = f"alternates.{alternate.name}"
@@ -193,8 +224,43 @@ def _credit_needed(fraction: float) -> str:
 
 
 def validate_bank(root: Path | None = None) -> tuple[Bank, list[BankProblem]]:
-    """Load the bank and verify every question; every problem found, in one list."""
+    """Load the bank and verify every question, that each is in an assignment, and that the
+    catalogue (when the bank has one) is fresh; every problem found, in one list."""
     bank, problems = load_bank(root)
+    loaded = not problems  # a question that did not load cannot be catalogued yet
     for question in bank.questions.values():
         problems += verify_question(bank, question)
+    problems += membership_problems(bank)
+    catalogue = catalogue_path(bank)
+    if loaded and catalogue.exists() and not is_fresh(bank):
+        problems.append(
+            BankProblem(
+                relative_path(catalogue, bank.root),
+                "",
+                "is stale (the questions changed since it was written): run `grader bank catalogue`",
+            )
+        )
     return bank, problems
+
+
+def membership_problems(bank: Bank) -> list[BankProblem]:
+    """A question in no assignment reaches no student: say which assignment file to add it to."""
+    listed = {qid for a in bank.assignments.values() for qid in a.question_ids}
+    problems = []
+    for question in bank.questions.values():
+        if question.id in listed:
+            continue
+        by_topic = bank.assignments.get(question.topic)
+        where = (
+            relative_path(by_topic.path, bank.root)
+            if by_topic
+            else f"an assignment under {relative_path(bank.root / 'assignments', bank.root)}/"
+        )
+        problems.append(
+            BankProblem(
+                relative_path(question.question_file, bank.root),
+                "id",
+                f"{question.id!r} is in no assignment, so no student gets it: add it to {where}",
+            )
+        )
+    return problems

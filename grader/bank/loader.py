@@ -97,11 +97,22 @@ def _schema_problems(data: Any, schema_name: str, file: str) -> list[BankProblem
         if error.validator == "required":
             message = f"is missing: {message}"
         elif error.validator == "additionalProperties":
-            message = f"unknown field: {message}"
+            message = f"unknown field: {message}{_suggestion(error)}"
         elif error.validator == "type":
             message = f"has the wrong type: {message}"
         problems.append(BankProblem(file, field, message))
     return problems
+
+
+def _suggestion(error: Any) -> str:
+    """ "; did you mean 'hint'?" for an unknown field close to a known one."""
+    import difflib
+    import re
+
+    known = list((error.schema.get("properties") or {}).keys())
+    unknown = re.findall(r"'([^']+)'", error.message)
+    guesses = [g for name in unknown for g in difflib.get_close_matches(name, known, n=1)]
+    return f"; did you mean {', '.join(repr(g) for g in guesses)}?" if guesses else ""
 
 
 def load_bank(

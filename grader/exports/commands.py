@@ -19,10 +19,10 @@ Export grades from a gradebook written by `grader batch`.
   otter       an assignment (not grades) as an otter-assign master notebook: see docs/otter.md
 
 Examples:
-  grader export csv --db gradebook.sqlite --out grades.csv --assignment preliminaries-core
-  grader export gradescope --db gradebook.sqlite gradescope/
-  grader export json --db gradebook.sqlite --out gradebook.json
-  grader export mistakes --db gradebook.sqlite --out mistakes.csv
+  grader export csv --db gradebook.sqlite --out out/grades.csv --assignment preliminaries-core
+  grader export gradescope --db gradebook.sqlite out/gradescope/
+  grader export json --db gradebook.sqlite --out out/gradebook.json
+  grader export mistakes --db gradebook.sqlite --out out/mistakes.csv
   grader export otter preliminaries-core otter-export/
 """
 
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     csv_parser = formats.add_parser(
         "csv",
         help="one row per student, a column per question, a total",
-        description="Example: grader export csv --db gradebook.sqlite --out grades.csv",
+        description="Example: grader export csv --db gradebook.sqlite --out out/grades.csv",
     )
     csv_parser.add_argument("--db", required=True, help="the gradebook (SQLite)")
     csv_parser.add_argument("--out", required=True, help="the CSV file to write")
@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Write DIR/<assignment>/<student>/results.json for the submission that counts "
             "(with --all, every submission, under <student>/<sha12>/). "
-            "Example: grader export gradescope --db gradebook.sqlite gradescope/"
+            "Example: grader export gradescope --db gradebook.sqlite out/gradescope/"
         ),
     )
     gs.add_argument("dir", help="output folder")
@@ -77,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     js = formats.add_parser(
         "json",
         help="every stored submission with its result",
-        description="Example: grader export json --db gradebook.sqlite --out gradebook.json",
+        description="Example: grader export json --db gradebook.sqlite --out out/gradebook.json",
     )
     js.add_argument("--db", required=True, help="the gradebook (SQLite)")
     js.add_argument("--out", required=True, help="the JSON file to write")
@@ -94,7 +94,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Columns: student, assignment, question, mutant (the known mistake the answer "
             "behaved like; empty when it matched none), score, max_score, behaviour (students "
             "with the same fingerprint answered alike). The submission that counts per student.\n"
-            "Example: grader export mistakes --db gradebook.sqlite --out mistakes.csv"
+            "Example: grader export mistakes --db gradebook.sqlite --out out/mistakes.csv"
         ),
     )
     mistakes.add_argument("--db", required=True, help="the gradebook (SQLite)")

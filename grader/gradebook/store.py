@@ -99,14 +99,15 @@ class Gradebook:
     """Open (or create) the gradebook at `path`.
 
     `policy` says which submission counts when a student has several for one assignment:
-    "latest" (default: the last submitted) or "best" (the highest score, latest among ties).
+    "latest" (the last submitted) or "best" (the highest score, latest among ties). Without it,
+    the policy recorded in the gradebook (`set_policy`, `grader batch --policy`), else "latest".
     """
 
-    def __init__(self, path: Path, *, policy: str = "latest") -> None:
-        if policy not in POLICIES:
+    def __init__(self, path: Path, *, policy: str | None = None) -> None:
+        if policy is not None and policy not in POLICIES:
             raise ValueError(f"unknown policy {policy!r}; use one of {', '.join(POLICIES)}")
         self.path = Path(path)
-        self.policy = policy
+        self.policy = policy or "latest"
         if self.path.is_dir():
             raise GradebookProblem(
                 f"{self.path}: is a folder; give a file name such as gradebook.sqlite"
@@ -122,6 +123,8 @@ class Gradebook:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
             self._check_version()
+            if policy is None:  # the policy the course chose (`grader batch --policy`)
+                self.policy = self._stored_policy()
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise GradebookProblem(
@@ -139,6 +142,20 @@ class Gradebook:
             raise GradebookProblem(
                 f"{self.path}: gradebook schema version {row[0]}, this grader reads {SCHEMA_VERSION}"
             )
+
+    def _stored_policy(self) -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+        return row[0] if row is not None and row[0] in POLICIES else "latest"
+
+    def set_policy(self, policy: str) -> None:
+        """Record which submission counts from now on, for every reader of this gradebook."""
+        if policy not in POLICIES:
+            raise ValueError(f"unknown policy {policy!r}; use one of {', '.join(POLICIES)}")
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)", (policy,)
+            )
+        self.policy = policy
 
     # -- lifecycle ---------------------------------------------------------------------------
 

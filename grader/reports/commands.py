@@ -14,8 +14,8 @@ from typing import Any
 
 from ..commandline import UsageProblem, console, existing_gradebook, load_bank_or_exit
 
-EXAMPLE_FEEDBACK = "grader report feedback --db gradebook.sqlite --out feedback/ --lang zh"
-EXAMPLE_CLASS = "grader report class --db gradebook.sqlite --out class.html"
+EXAMPLE_FEEDBACK = "grader report feedback --db gradebook.sqlite --out out/feedback/ --lang zh"
+EXAMPLE_CLASS = "grader report class --db gradebook.sqlite --out out/class.html"
 
 
 def register(subparsers: Any) -> None:
