@@ -69,3 +69,163 @@ def test_batch_table_keeps_whole_reasons(tmp_path, capsys):
     assert "the best counts" in out
     line = next(line for line in out.splitlines() if line.startswith("could not grade eve:"))
     assert "not a notebook" in line and line.rstrip().endswith(")")  # the whole reason
+
+
+# ---------------------------------------------------------------------------------------------
+# grader bank new: a skeleton that validate reports until it is filled in, then accepts
+# ---------------------------------------------------------------------------------------------
+
+FILLED_QUESTION = """id: manhattan-distance
+topic: linear-algebra
+difficulty: 1
+points: 2
+kind: function
+title:
+  en: "The L1 norm of a vector"
+  zh: "向量的 L1 范数"
+prompt:
+  en: |
+    Write `manhattan_distance(x)`: the sum of the absolute values of the vector `x`, as a 0-d tensor.
+  zh: |
+    编写函数 `manhattan_distance(x)`：返回向量 `x` 各元素绝对值之和（0 维张量）。
+defines:
+  - name: manhattan_distance
+    kind: function
+    signature: "manhattan_distance(x: torch.Tensor) -> torch.Tensor"
+starter: |
+  import torch
+
+  def manhattan_distance(x):
+      # Your code here / 在此编写代码
+      ...
+public_checks:
+  - name: "a small example"
+    points: 1
+    doctest: |
+      >>> manhattan_distance(torch.tensor([1.0, -2.0]))
+      tensor(3.)
+mutants:
+  - name: no-abs
+    mistake:
+      en: "adds the entries without their absolute values"
+      zh: "直接把元素相加，没有先取绝对值"
+    hint:
+      en: "A distance never shrinks when an entry is negative. Try a vector with a negative entry."
+      zh: "某个元素为负时，距离不会因此变小。用含负数的向量试一试。"
+    credit: 0
+    code: |
+      def manhattan_distance(x):
+          return x.sum()
+  - name: no-sum
+    mistake:
+      en: "returns the absolute values, not their sum"
+      zh: "返回的是各元素的绝对值，而不是它们的和"
+    hint:
+      en: "The result is one number: check its shape with `.shape`."
+      zh: "结果应当是一个数：用 `.shape` 看看它的形状。"
+    credit: 0
+    code: |
+      def manhattan_distance(x):
+          return x.abs()
+alternates:
+  - name: torch-norm
+    code: |
+      import torch
+
+      def manhattan_distance(x):
+          return torch.linalg.norm(x, ord=1)
+  - name: abs-then-sum
+    code: |
+      def manhattan_distance(x):
+          return abs(x).sum()
+catches:
+  - "forgotten absolute values; no sum"
+"""
+
+FILLED_CHECKS = '''import pytest
+import torch
+
+from grader.judge import Text, check_tensor, check_unchanged, points
+
+
+@points(0.5)
+@pytest.mark.parametrize("n", [1, 5])
+def test_values(student, rng, n):
+    """the sum of absolute values, for vectors with negative entries
+    zh: 含负数的向量上各元素绝对值之和"""
+    x = torch.rand(n, generator=rng) + 0.1
+    x[0] = -x[0]  # at least one negative entry
+    call = student.call("manhattan_distance", x)
+    check_tensor(
+        call.unwrap(),
+        x.abs().sum(),
+        Text(f"manhattan_distance(x) for n={n}", zh=f"n={n} 时的 manhattan_distance(x)"),
+    )
+    check_unchanged(call.input_after(0), x, "x")
+'''
+
+
+def test_bank_new_writes_a_skeleton_that_validates_once_filled_in(tmp_path, capsys):
+    import yaml
+
+    from grader.authoring.verify import validate_bank
+
+    from .test_validity import make_tiny_bank
+
+    bank = make_tiny_bank(tmp_path)
+    (bank / "assignments" / "linear-algebra.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "name": "linear-algebra",
+                "title": {"en": "LA", "zh": "线代"},
+                "questions": ["tiny-double"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    args = ["--bank", str(bank), "bank", "new", "manhattan-distance", "--topic", "linear-algebra"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    folder = bank / "linear-algebra" / "manhattan-distance"
+    assert (folder / "question.yaml").exists() and (folder / "checks.py").exists()
+    assert (tmp_path / "solutions" / "manhattan-distance.py").exists()
+    assert "grader bank validate" in out
+    assignment = yaml.safe_load((bank / "assignments" / "linear-algebra.yaml").read_text())
+    assert assignment["questions"][-1] == "manhattan-distance"
+    # Unfilled: validate says what is missing (the skeleton loads; its TODOs fail).
+    _, problems = validate_bank(bank)
+    assert problems and all("manhattan-distance" in str(p) for p in problems)
+    assert main(args) == 2  # it exists now: refused, nothing overwritten
+
+    (folder / "question.yaml").write_text(FILLED_QUESTION, encoding="utf-8")
+    (folder / "checks.py").write_text(FILLED_CHECKS, encoding="utf-8")
+    (tmp_path / "solutions" / "manhattan-distance.py").write_text(
+        "import torch\n\n\ndef manhattan_distance(x):\n    return torch.abs(x).sum()\n",
+        encoding="utf-8",
+    )
+    _, problems = validate_bank(bank)
+    assert [str(p) for p in problems] == []
+    capsys.readouterr()
+    selftest = [
+        "--bank",
+        str(bank),
+        "bank",
+        "selftest",
+        "--question",
+        "manhattan-distance",
+        "--json",
+    ]
+    assert main(selftest) == 0
+
+
+def test_bank_new_refuses_bad_input(tmp_path, capsys):
+    from .test_validity import make_tiny_bank
+
+    bank = make_tiny_bank(tmp_path)
+    for args, says in (
+        (["Bad_Id", "--topic", "ndarray"], "is not a question id"),
+        (["tiny-double", "--topic", "ndarray"], "already exists"),
+        (["fine-id", "--topic", "nope"], "unknown topic"),
+    ):
+        assert main(["--bank", str(bank), "bank", "new", *args]) == 2
+        assert says in capsys.readouterr().err

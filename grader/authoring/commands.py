@@ -94,6 +94,26 @@ def cmd_bank_catalogue(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def cmd_bank_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldProblem, create_question
+
+    bank = load_bank_or_exit(args)
+    try:
+        written = create_question(bank, args.id, args.topic, args.kind)
+    except ScaffoldProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    for path in written:
+        console.print(f"wrote {path}", markup=False)
+    console.print(
+        "Next: fill in every TODO (docs/bank.md has a worked example), then run\n"
+        f"  grader bank validate\n  grader bank selftest --question {args.id}\n"
+        "  grader bank catalogue\n"
+        + (f"  grader assign {args.topic}\n" if args.topic in bank.assignments else ""),
+        markup=False,
+    )
+    return EXIT_OK
+
+
 def cmd_bank_mine(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -197,6 +217,26 @@ def register(subparsers: Any) -> None:
     )
     catalogue.add_argument("--check", action="store_true", help="exit 1 if bank/README.md is stale")
     catalogue.set_defaults(handler=cmd_bank_catalogue)
+    new = bank_sub.add_parser(
+        "new",
+        help="write a new question's files, ready to fill in",
+        description=(
+            "Write bank/TOPIC/ID/question.yaml (every field, zh and en, mutant and alternate "
+            "slots), checks.py (one hidden check), solutions/ID.py, and add ID to the topic's "
+            "assignment. Fill in every TODO, then run `grader bank validate`.\n"
+            "Example: grader bank new manhattan-distance --topic linear-algebra"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("id", help="the question id: lowercase letters, digits and dashes")
+    new.add_argument("--topic", required=True, help="the topic folder (see bank/topics.yaml)")
+    new.add_argument(
+        "--kind",
+        choices=["function", "value", "choice", "predict"],
+        default="function",
+        help="what the student writes (default: function)",
+    )
+    new.set_defaults(handler=cmd_bank_new)
     mining = bank_sub.add_parser(
         "mine",
         help="turn the class's common unexplained wrong answers into draft mutants",
