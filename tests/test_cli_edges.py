@@ -229,3 +229,34 @@ def test_bank_new_refuses_bad_input(tmp_path, capsys):
     ):
         assert main(["--bank", str(bank), "bank", "new", *args]) == 2
         assert says in capsys.readouterr().err
+
+
+def test_student_pages_leave_out_instructor_paths_and_read_times_plainly(bank):
+    from grader.reports.commands import without_source
+    from grader.reports.render import readable_time
+
+    assert without_source("subs/eve.ipynb: the notebook has no cells", "subs/eve.ipynb") == (
+        "the notebook has no cells"
+    )
+    assert without_source("x.zip!eve.ipynb: bad", "x.zip!eve.ipynb") == "bad"
+    assert without_source(None, "a") is None
+    assert readable_time("2026-12-02T22:07:58+00:00") == "2026-12-02 22:07 UTC"
+    assert readable_time("not a time") == "not a time"
+    from grader.reports.feedback import build_feedback, render_html
+
+    html_text = render_html(
+        build_feedback("eve", None, bank, "zh", assignment="preliminaries-core", error="坏了")
+    )
+    assert "此次提交无法评分。" in html_text and "无法评分." not in html_text
+
+
+def test_the_other_inputs_hint_is_only_for_function_questions(bank, grade, tmp_path):
+    from grader.reports.feedback import build_feedback
+
+    from .nbutil import solution_with
+
+    path = solution_with(tmp_path / "v.ipynb", {"sum-shapes": "SUM_SHAPES = ((9,), (9,), (9,))\n"})
+    feedback = build_feedback("s", grade(path), bank, "en")
+    sum_shapes = next(q for q in feedback.questions if q.id == "sum-shapes")
+    assert sum_shapes.failed and not sum_shapes.status_hints
+    assert feedback.general_hints == []  # no function question failed a hidden check

@@ -23,13 +23,16 @@ from ..bank.model import Assignment, Bank, Question
 TEXT = {
     "intro": {
         "en": (
-            "Answer each question in the code cell under it, replacing `...`. Run the cell below "
-            "first; then `grader.check(...)` under each question runs its **public** checks, in "
+            "Answer each question in the code cell under it, replacing `...` (or `None`). Run the "
+            "cell below first: it sets up `grader.check` (it needs otter-grader: "
+            "`pip install otter-grader`); then `grader.check(...)` under each question runs its "
+            "**public** checks, in "
             "seconds and offline. Your submission is graded with more, **hidden** checks on other "
             "inputs, so make your code correct in general, not only for the public examples."
         ),
         "zh": (
-            "请在每道题下方的代码单元格中作答，替换其中的 `...`。先运行下面的单元格；之后每道题下方的 "
+            "请在每道题下方的代码单元格中作答，替换其中的 `...`（或 `None`）。先运行下面的单元格：它为 "
+            "`grader.check` 做准备（需要安装 otter-grader：`pip install otter-grader`）；之后每道题下方的 "
             "`grader.check(...)` 会运行该题的**公开**检查，几秒即可完成，无需联网。提交后还会用其他输入运行"
             "更多**隐藏**检查，所以请确保代码在一般情况下都正确，而不仅仅是通过公开示例。"
         ),

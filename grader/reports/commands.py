@@ -107,6 +107,17 @@ def safe_file_stem(student: str, taken: set[str]) -> str:
     return stem
 
 
+def without_source(error: str | None, source: str) -> str | None:
+    """The reason without the instructor's path in front of it ("subs/eve.ipynb: ..."): the
+    student knows which notebook they handed in."""
+    if error is None:
+        return None
+    for prefix in (source, source.rsplit("/", 1)[-1]):
+        if prefix and error.startswith(prefix + ": "):
+            return error[len(prefix) + 2 :]
+    return error
+
+
 def cmd_feedback(args: argparse.Namespace) -> int:
     from .feedback import build_feedback, render_html, render_markdown
 
@@ -129,7 +140,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
                     bank,
                     args.lang or (stored.result or {}).get("lang") or "en",
                     assignment=assignment,
-                    error=stored.error,
+                    error=without_source(stored.error, stored.source),
                     hints=args.hints,
                 )
                 stem = safe_file_stem(stored.student, taken)

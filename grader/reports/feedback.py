@@ -114,9 +114,12 @@ def question_hint(question, lang: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def _status_hints(failed: list[CheckLine], text: dict[str, str]) -> list[str]:
-    # "Other inputs than the examples" only helps when a hidden check got a wrong result.
+def _status_hints(failed: list[CheckLine], text: dict[str, str], kind: str) -> list[str]:
+    # "Other inputs than the examples" only helps when a hidden check got a wrong result from a
+    # function (a value or choice answer has no other inputs).
     statuses = {c.status for c in failed if c.status != "failed" or c.visibility == "hidden"}
+    if kind != "function":
+        statuses.discard("failed")
     return [text[f"hint_{s}"] for s in ("error", "timeout", "failed") if s in statuses]
 
 
@@ -151,7 +154,7 @@ def _question(raw: dict[str, Any], bank: Bank, lang: str, hints: str) -> Questio
         skipped=[c for c in lines if c.status == "skipped"],
         failure_groups=groups,
         hint=question_hint(question, lang) if question and failed else None,
-        status_hints=_status_hints(failed, text),
+        status_hints=_status_hints(failed, text, question.kind if question else "function"),
         prompt=question.prompt.get(lang, "") if question else "",
         diagnosis=diagnosis_text(raw, lang, hints),
         skipped_notes=skipped_notes(raw["checks"], lang),
@@ -273,7 +276,7 @@ def render_markdown(feedback: Feedback) -> str:
     if feedback.error is not None:
         out += [
             "",
-            f"**{t['not_graded']}.** {t['not_graded_what']}",
+            f"**{t['not_graded']}** {t['not_graded_what']}",
             "",
             md_code_block(feedback.error),
         ]

@@ -24,7 +24,22 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = format_number
+    env.filters["readable_time"] = readable_time
     return env
+
+
+def readable_time(iso: str) -> str:
+    """ "2026-12-02T22:07:58+00:00" -> "2026-12-02 22:07 UTC" (a static page cannot know the
+    reader's time zone; the <time> element around it keeps the exact instant)."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.tzinfo is not None else "")
 
 
 def format_number(value: float | None) -> str:

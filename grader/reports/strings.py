@@ -34,7 +34,7 @@ FEEDBACK: dict[str, dict[str, str]] = {
         "notes": "Notes from the grader",
         "public_only": "Only the public checks ran for this result (a self-check); "
         "the hidden checks count in the final grade.",
-        "not_graded": "This submission could not be graded",
+        "not_graded": "This submission could not be graded.",
         "not_graded_what": "Fix the problem below and submit again.",
         "status_failed": "wrong result",
         "status_error": "your code raised an error",
@@ -73,7 +73,7 @@ FEEDBACK: dict[str, dict[str, str]] = {
         "cell": "单元格",
         "notes": "评分程序的说明",
         "public_only": "此结果只运行了公开检查（自测）；最终成绩以隐藏检查为准。",
-        "not_graded": "此次提交无法评分",
+        "not_graded": "此次提交无法评分。",
         "not_graded_what": "请修正下面的问题后重新提交。",
         "status_failed": "结果不正确",
         "status_error": "代码运行出错",
