@@ -57,8 +57,9 @@ class Finding:
     detail: str
 
 
-def probe_paths() -> dict[str, str]:
-    """Host paths the sandbox must not see, named by what they are."""
+def probe_paths(bank: Path | None = None) -> dict[str, str]:
+    """Host paths the sandbox must not see, named by what they are; with `bank` (`--bank`), the
+    course's own bank and the solutions beside it too."""
     root = Path(__file__).resolve().parents[1]
     paths = {
         "the project's files": str(root / "pyproject.toml"),
@@ -66,6 +67,9 @@ def probe_paths() -> dict[str, str]:
         "the reference solutions": str(root / "solutions"),
         "the judge's code": str(root / "grader" / "judge"),
     }
+    if bank is not None:
+        paths["the --bank question bank"] = str(bank.resolve())
+        paths["the --bank reference solutions"] = str(bank.resolve().parent / "solutions")
     return {k: v for k, v in paths.items() if os.path.exists(v)}
 
 
@@ -107,14 +111,14 @@ def machine_findings() -> list[Finding]:
     return found
 
 
-def probe_fork_engine() -> tuple[dict[str, Any], list[Finding]]:
+def probe_fork_engine(bank: Path | None = None) -> tuple[dict[str, Any], list[Finding]]:
     import tempfile
 
     from .sandbox.base import Limits
     from .sandbox.forkengine import ForkEngine
 
     sentinel = tempfile.NamedTemporaryFile(prefix="grader-doctor-")  # noqa: SIM115
-    paths = {**probe_paths(), "the host's /tmp": sentinel.name}
+    paths = {**probe_paths(bank), "the host's /tmp": sentinel.name}
     engine = ForkEngine()
     secret = "GRADER_DOCTOR_SECRET"
     os.environ[secret] = "1"  # the sandbox must not inherit the grader's environment
@@ -205,11 +209,11 @@ def probe_cuda_in_sandbox() -> Finding:
     )
 
 
-def run_doctor(as_json: bool, console: Console) -> int:
+def run_doctor(as_json: bool, console: Console, bank: Path | None = None) -> int:
     import torch
 
     machine = machine_findings()
-    isolation, probed = probe_fork_engine()
+    isolation, probed = probe_fork_engine(bank)
     from .sandbox.kernelengine import KernelEngine
 
     kernel = KernelEngine().isolation().as_dict()
@@ -270,4 +274,8 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     doctor.add_argument("--json", action="store_true", help="print a JSON report")
-    doctor.set_defaults(handler=lambda args: run_doctor(args.json, console))
+    doctor.set_defaults(
+        handler=lambda args: run_doctor(
+            args.json, console, Path(args.bank) if getattr(args, "bank", None) else None
+        )
+    )

@@ -78,3 +78,17 @@ def test_without_a_sandbox_the_result_says_what_was_missing(tmp_path, capsys):
     isolation = json.loads(out.read_text())["isolation"]
     assert isolation["mechanism"] == "none" and isolation["full"] is False
     assert any("network" in m for m in isolation["missing"])
+
+
+def test_doctor_probes_the_bank_it_is_given(tmp_path, capsys):
+    """`grader --bank DIR doctor`: the course's own bank and solutions are among the paths the
+    sandbox must not see."""
+    from .test_validity import make_tiny_bank
+
+    bank = make_tiny_bank(tmp_path)
+    code = main(["--bank", str(bank), "doctor", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    probes = {f["what"]: f for f in report["fork_engine"]["probe"]}
+    assert probes["cannot see the --bank question bank"]["ok"]
+    assert probes["cannot see the --bank reference solutions"]["ok"]
+    assert code == 0
