@@ -533,6 +533,9 @@ def test_zh_feedback_with_a_diagnosis_renders_every_glyph(chromium, graded, bank
             f"{text[:40]!r} is drawn with {[f['familyName'] for f in fonts]}: no CJK font "
             "(install fonts-noto-cjk; scripts/setup.sh does)"
         )
+    # The grading time is shown in the reader's time zone, not as a raw ISO string.
+    shown = chromium.find_element(By.CSS_SELECTOR, "time").text
+    assert shown and "T" not in shown and "+00:00" not in shown
     shot = tmp_path / "feedback.zh.png"
     chromium.set_window_size(1200, 2400)
     chromium.save_screenshot(str(shot))

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from grader.assign.notebooks import generated_files
 from grader.cli import main
+from grader.notebooks import generated_files
 
 from .conftest import ROOT
 

@@ -475,3 +475,20 @@ def test_points_that_do_not_add_up_split_public_and_hidden(tiny_bank):
     edit_question(tiny_bank, "tiny-double", more_points)
     problems = [p for p in problems_of(tiny_bank) if ": points:" in p]
     assert problems and "public checks 1 + hidden checks" in problems[0]
+
+
+def test_stale_notebooks_are_reported_with_the_command_that_fixes_them(tiny_bank):
+    from grader.assign import write_assignment
+    from grader.bank.loader import load_bank
+
+    bank, _ = load_bank(tiny_bank)
+    write_assignment(bank, "tiny")
+    assert problems_of(tiny_bank) == []
+
+    def retitle(data):
+        data["title"]["zh"] = "换个标题"
+
+    edit_question(tiny_bank, "tiny-double", retitle)
+    problems = problems_of(tiny_bank)
+    assert problems and all("run `grader assign tiny`" in p for p in problems)
+    assert any(p.startswith("student_templates/tiny.zh.ipynb:") for p in problems)

@@ -3,11 +3,7 @@
 from pathlib import Path
 
 from ..bank.model import Bank
-from .notebooks import generated_files
-
-
-def default_templates_dir(bank: Bank) -> Path:
-    return bank.root.parent / "student_templates"
+from ..notebooks import default_templates_dir, generated_files
 
 
 def write_assignment(

@@ -77,7 +77,8 @@ def cmd_bank_validate(args: argparse.Namespace) -> int:
         f"{len(bank.assignments)} assignment(s); every reference and all {alternates} alternates "
         f"get full marks, every starter 0 on hidden checks, all {mutants} mutants are caught "
         "within their credit, points fit the difficulty, no failure message or hint gives an "
-        "answer away, every question is in an assignment, and the catalogue is fresh."
+        "answer away, every question is in an assignment, and the catalogue and notebooks are "
+        "fresh."
     )
     return EXIT_OK
 
@@ -171,7 +172,8 @@ def register(subparsers: Any) -> None:
             "up and fit the difficulty, references and alternates that pass all their checks, "
             "starters at 0, mutants that some hidden check catches and that earn no more than "
             "their declared credit, failure messages and hints that give no answer away, mistakes "
-            "and hints in both languages, every question in an assignment, bank/README.md fresh. "
+            "and hints in both languages, every question in an assignment, bank/README.md and the "
+            "assignments' notebooks fresh. "
             "Each problem is printed as FILE: FIELD: PROBLEM, blamed on the file to fix, with "
             "what to do. Exit 1 when there is any."
         ),

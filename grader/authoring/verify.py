@@ -22,6 +22,7 @@ from ..bank.loader import BankProblem, load_bank, relative_path
 from ..bank.model import Bank, Question
 from ..judge.grading import QuestionResult, declared_points
 from ..judge.runner import CheckFileError, CheckResult
+from ..notebooks import stale_files
 from ..statuses import NOT_PASSED
 from .catalogue import catalogue_path, is_fresh
 from .inprocess import AS_GRADED, run_in_process
@@ -232,6 +233,16 @@ def validate_bank(root: Path | None = None) -> tuple[Bank, list[BankProblem]]:
         problems += verify_question(bank, question)
     problems += membership_problems(bank)
     catalogue = catalogue_path(bank)
+    if loaded:
+        for name in bank.assignments:
+            for path in stale_files(bank, name):
+                problems.append(
+                    BankProblem(
+                        relative_path(path, bank.root),
+                        "",
+                        f"is stale (the bank changed since it was written): run `grader assign {name}`",
+                    )
+                )
     if loaded and catalogue.exists() and not is_fresh(bank):
         problems.append(
             BankProblem(

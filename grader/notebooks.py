@@ -1,4 +1,5 @@
-"""Build student templates and solution notebooks from the bank.
+"""Build student templates and solution notebooks from the bank (`grader assign` writes them;
+`grader bank validate` checks that the committed ones are fresh).
 
 A template holds, per question, a prompt cell, a starter cell and a cell that runs the public
 checks through otter-grader's `otter.Notebook().check(...)`. The public checks are embedded in
@@ -18,7 +19,7 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from ..bank.model import Assignment, Bank, Question
+from .bank.model import Assignment, Bank, Question
 
 TEXT = {
     "intro": {
@@ -99,7 +100,7 @@ def setup_cell_source(questions: list[Question]) -> str:
 def _points_label(question: Question, lang: str) -> str:
     """ "(5 points)", or with CUDA checks "(5 points; 1.5 of them count only when graded on a
     GPU)": a CPU runner leaves those out of the maximum, and the heading must say so."""
-    from ..judge.grading import question_checks  # imports torch: only when building notebooks
+    from .judge.grading import question_checks  # imports torch: only when building notebooks
 
     gpu = round(sum(c.points for c in question_checks(question) if c.device == "cuda"), 6)
     text = (
@@ -176,6 +177,21 @@ def build_notebook(
 def notebook_text(notebook: nbformat.NotebookNode) -> str:
     nbformat.validate(notebook)
     return nbformat.writes(notebook, version=4) + "\n"
+
+
+def default_templates_dir(bank: Bank) -> Path:
+    return bank.root.parent / "student_templates"
+
+
+def stale_files(bank: Bank, assignment_name: str) -> list[Path]:
+    """The committed notebooks of an assignment that differ from what `grader assign` would
+    write now (a notebook that does not exist is not stale: a bank may keep none)."""
+    files = generated_files(bank, assignment_name, default_templates_dir(bank), bank.solutions_dir)
+    return [
+        path
+        for path, text in files.items()
+        if path.exists() and path.read_text(encoding="utf-8") != text
+    ]
 
 
 def template_path(out_dir: Path, assignment: str, lang: str) -> Path:
