@@ -44,17 +44,7 @@ DIAGNOSIS_WORDS = {
 }
 
 
-# Why checks were skipped (the reasons grade.py gives), and how a page says so.
-SKIP_REASONS = {
-    "skipped: no CUDA device on this runner": {
-        "en": "the machine that graded this has no GPU",
-        "zh": "本次评分的机器没有 GPU",
-    },
-    "skipped: grading on the CPU only (--device cpu)": {
-        "en": "this grading ran on the CPU only",
-        "zh": "本次评分只在 CPU 上进行",
-    },
-}
+# How a page says why checks were skipped (the judge's reason, in the reader's language).
 SKIPPED_NOTE = {
     "en": "{n} {device} check(s) were not counted ({reason}); the maximum leaves them out",
     "zh": "{reason}，{n} 项 {device} 检查未计分，满分中也不含这些检查",
@@ -66,11 +56,11 @@ def skipped_notes(checks: list[dict[str, Any]], lang: str) -> list[str]:
     counts: dict[tuple[str, str], int] = {}
     for check in checks:
         if check["status"] == "skipped":
-            key = (str(check.get("device") or "").upper() or "GPU", str(check.get("message", "")))
+            reason = check_message(check, lang).removeprefix("skipped: ").removeprefix("已跳过：")
+            key = (str(check.get("device") or "").upper() or "GPU", reason)
             counts[key] = counts.get(key, 0) + 1
     notes = []
-    for (device, message), n in counts.items():
-        reason = SKIP_REASONS.get(message, {}).get(lang) or message.removeprefix("skipped: ")
+    for (device, reason), n in counts.items():
         notes.append(SKIPPED_NOTE[lang].format(n=n, device=device, reason=reason))
     return notes
 

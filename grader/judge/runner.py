@@ -455,10 +455,10 @@ def run_check(
     return result("passed", check.points)
 
 
-# The reasons grade.py gives for a skipped device, in Chinese.
+# The reasons grade.py gives for a skipped device, in Chinese (pages quote them after the prefix).
 SKIP_REASONS_ZH = {
-    "skipped: no CUDA device on this runner": "已跳过：这台评分机没有 CUDA 设备",
-    "skipped: grading on the CPU only (--device cpu)": "已跳过：只在 CPU 上评分（--device cpu）",
+    "skipped: no CUDA device on this runner": "已跳过：本次评分的机器没有 GPU",
+    "skipped: grading on the CPU only (--device cpu)": "已跳过：本次评分只在 CPU 上进行（--device cpu）",
 }
 
 
