@@ -235,6 +235,8 @@ def validate_bank(root: Path | None = None) -> tuple[Bank, list[BankProblem]]:
     catalogue = catalogue_path(bank)
     if loaded:
         for name in bank.assignments:
+            if not all(q.written_for_bank for q in bank.assignment_questions(name)):
+                continue  # imported from otter-grader: no reference to build a notebook from
             for path in stale_files(bank, name):
                 problems.append(
                     BankProblem(
