@@ -11,6 +11,7 @@ example).
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from ..bank.model import Bank
@@ -21,6 +22,36 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 class ScaffoldProblem(Exception):
     """The question cannot be created as asked (one line: what and what to do)."""
+
+
+def _raising(name: str, what: str) -> str:
+    return f'def {name}(x):\n    raise NotImplementedError("TODO: {what}")'
+
+
+def _mutant_slots(first: str, second: str) -> str:
+    """The `mutants:` block of a new question: two slots, the first with what to write."""
+    return f"""mutants:
+  - name: todo-first-mistake
+    mistake:
+      en: "TODO: the misconception this wrong answer shows"
+      zh: "TODO：这个错误答案反映的误解"
+    hint:
+      en: "TODO: the idea, and how to check it in the notebook (never the answer)"
+      zh: "TODO：背后的道理，以及如何在笔记本里自己验证（不要给出答案）"
+    credit: 0
+    code: |
+{textwrap.indent(first, "      ")}
+  - name: todo-second-mistake
+    mistake:
+      en: "TODO"
+      zh: "TODO"
+    hint:
+      en: "TODO"
+      zh: "TODO"
+    credit: 0
+    code: |
+{textwrap.indent(second, "      ")}
+"""
 
 
 def _function_yaml(qid: str, topic: str, name: str) -> str:
@@ -53,30 +84,7 @@ public_checks:
     doctest: |
       >>> {name}(torch.tensor([1.0, -2.0]))
       TODO: the printed result
-mutants:
-  - name: todo-first-mistake
-    mistake:
-      en: "TODO: the misconception this wrong answer shows"
-      zh: "TODO：这个错误答案反映的误解"
-    hint:
-      en: "TODO: the idea, and how to check it in the notebook (never the answer)"
-      zh: "TODO：背后的道理，以及如何在笔记本里自己验证（不要给出答案）"
-    credit: 0
-    code: |
-      def {name}(x):
-          raise NotImplementedError("TODO: a wrong answer, written as students write it")
-  - name: todo-second-mistake
-    mistake:
-      en: "TODO"
-      zh: "TODO"
-    hint:
-      en: "TODO"
-      zh: "TODO"
-    credit: 0
-    code: |
-      def {name}(x):
-          raise NotImplementedError("TODO: another wrong answer")
-alternates:
+{_mutant_slots(_raising(name, "a wrong answer, written as students write it"), _raising(name, "another wrong answer"))}alternates:
   - name: todo-first-alternate
     code: |
       def {name}(x):
@@ -138,28 +146,7 @@ public_checks:
     doctest: |
       >>> {name} is not None
       True
-mutants:
-  - name: todo-first-mistake
-    mistake:
-      en: "TODO: the misconception this wrong answer shows"
-      zh: "TODO：这个错误答案反映的误解"
-    hint:
-      en: "TODO: the idea, and how to check it in the notebook (never the answer)"
-      zh: "TODO：背后的道理，以及如何在笔记本里自己验证（不要给出答案）"
-    credit: 0
-    code: |
-      {name} = None  # TODO: a wrong answer
-  - name: todo-second-mistake
-    mistake:
-      en: "TODO"
-      zh: "TODO"
-    hint:
-      en: "TODO"
-      zh: "TODO"
-    credit: 0
-    code: |
-      {name} = None  # TODO: another wrong answer
-catches:
+{_mutant_slots(f"{name} = None  # TODO: a wrong answer", f"{name} = None  # TODO: another wrong answer")}catches:
   - "TODO: what the hidden checks catch (for the catalogue)"
 """
 
