@@ -1,8 +1,9 @@
 """Time per submission: `otter run` against `grader` on the same otter assignment, side by side.
 
-Builds the two-question assignment of tests/test_otter.py with `otter assign`, imports it, then
-grades the same submissions with both, alternating, and prints the median seconds per
-submission of each and their ratio. Our fork engine is started once (its start is printed
+Builds the two-question assignment of tests/test_otter.py with `otter assign`, and otter's own
+`test_grade` fixtures with `otter generate`, imports both, then grades the same submissions with
+both graders, alternating, and prints the median seconds per submission of each and their ratio,
+for each of the two. Our fork engine is started once (its start is printed
 apart), as `grader batch` does; each `otter run` starts its own kernel, as otter does.
 
     python bench/vs_otter.py [--runs 5]
@@ -11,6 +12,8 @@ apart), as `grader batch` does; each `otter run` starts its own kernel, as otter
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -34,6 +37,27 @@ from tests.test_otter import (  # noqa: E402
     otter_assign,
     otter_run,
 )
+from tests.test_otter_fixtures import FIXTURES, otter_generate  # noqa: E402
+
+
+def side_by_side(bank, assignment: str, zip_path: Path, paths: list[Path], engine) -> tuple:
+    """Median seconds per submission of ours and of `otter run`, graded alternately."""
+    ours, theirs = [], []
+    for path in paths:
+        started = time.perf_counter()
+        grade_submission(load_submission(path), bank, assignment, engine, None, plan_devices("cpu"))
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        otter_run(zip_path, path)
+        theirs.append(time.perf_counter() - started)
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def report(title: str, count: int, ours: float, theirs: float) -> None:
+    print(f"{title}: {count} submissions, each graded by both, alternating")
+    print(f"  grader (fork engine): {ours:.3f} s/submission")
+    print(f"  otter run:            {theirs:.3f} s/submission")
+    print(f"  ratio otter/grader:   {theirs / ours:.1f}x")
 
 
 def main() -> int:
@@ -49,6 +73,14 @@ def main() -> int:
         zip_path = otter_assign(master, work / "dist")
         bank_root = empty_bank(work / "bank")
         import_otter(zip_path, "hw", bank_root)
+        # otter's own fixtures (tests/otter_fixtures/test_grade): 7 tests, 14 notebooks
+        fixtures = FIXTURES / "test_grade"
+        fixtures_zip = otter_generate(
+            fixtures / "tests",
+            json.loads((fixtures / "otter_config.json").read_text()),
+            work / "fixtures",
+        )
+        import_otter(fixtures_zip, "fixtures", bank_root)
         bank, problems = load_bank(bank_root)
         assert not problems, problems
         solution = nbformat.read(work / "dist" / "autograder" / "hw.ipynb", as_version=4)
@@ -64,31 +96,31 @@ def main() -> int:
             path = work / f"s{index}.ipynb"
             nbformat.write(notebook, path)
             paths.append(path)
+        fixture_paths = []
+        for index, notebook in enumerate(sorted((fixtures / "notebooks").glob("*.ipynb"))):
+            if index >= args.runs:
+                break
+            fixture_paths.append(Path(shutil.copy(notebook, work / f"f{index}.ipynb")))
 
         started = time.perf_counter()
         engine = make_engine("fork")
         engine.isolation()
-        engine_start = time.perf_counter() - started
-        ours, theirs = [], []
+        print(
+            f"fork engine started once, as `grader batch` does: {time.perf_counter() - started:.2f} s"
+        )
         try:
-            for path in paths:
-                started = time.perf_counter()
-                grade_submission(
-                    load_submission(path), bank, "hw", engine, None, plan_devices("cpu")
-                )
-                ours.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                otter_run(zip_path, path)
-                theirs.append(time.perf_counter() - started)
+            report(
+                "our test assignment",
+                len(paths),
+                *side_by_side(bank, "hw", zip_path, paths, engine),
+            )
+            report(
+                "otter's test_grade fixtures",
+                len(fixture_paths),
+                *side_by_side(bank, "fixtures", fixtures_zip, fixture_paths, engine),
+            )
         finally:
             engine.close()
-    our_median, their_median = statistics.median(ours), statistics.median(theirs)
-    print(f"submissions: {len(paths)} (each graded by both, alternating)")
-    print(
-        f"grader (fork engine, started once in {engine_start:.2f} s): {our_median:.3f} s/submission"
-    )
-    print(f"otter run:                                  {their_median:.3f} s/submission")
-    print(f"ratio otter/grader: {their_median / our_median:.1f}x")
     return 0
 
 

@@ -12,7 +12,10 @@ the student the public checks' results, and grading runs those same public check
 Running them cost ~25 ms of a submission's ~30 ms of cells (otter's doctest machinery, 14 times
 in preliminaries-core) and could change what is graded only through student functions that
 keep state between calls, or a `grader` the student replaced with their own object. A check
-cell with anything else in it runs like any other cell.
+cell with anything else in it runs like any other cell. A question graded where its check cell
+stands (otter's semantics, `graded_at: check`) has that cell replaced by a snapshot cell
+(SNAPSHOT_CODE below). An otter assignment's intercell seed goes before every other cell, where
+otter puts it.
 """
 
 from __future__ import annotations
@@ -24,18 +27,69 @@ from dataclasses import dataclass
 from typing import Any
 
 from .sandbox.base import CellOutcome, Engine, Limits, SandboxCrashed, Session
+from .sandbox.inside import protocol
 
 # The statuses of a cell that did not run cleanly (what reports list as problems); the others
 # are "ok" and "skipped".
 CELL_PROBLEMS = ("error", "timeout", "crashed")
 
-_PUBLIC_CHECK_CALL = re.compile(r"""\s*grader\.check\(\s*(["'])[\w.-]+\1\s*\)\s*;?\s*""")
+_PUBLIC_CHECK_CALL = re.compile(r"""\s*grader\.check\(\s*(["'])([\w.-]+)\1\s*\)\s*;?\s*""")
 SKIPPED = CellOutcome("skipped")
 
 
 def is_public_check_call(source: str) -> bool:
     """The cell is exactly one `grader.check("name")` call, as the student templates have it."""
     return _PUBLIC_CHECK_CALL.fullmatch(source) is not None
+
+
+def checked_name(source: str) -> str | None:
+    """The question a check cell checks (`grader.check("q3")` -> "q3"), else None."""
+    match = _PUBLIC_CHECK_CALL.fullmatch(source)
+    return match.group(2) if match else None
+
+
+# Where a question is graded at its check cell (otter's semantics, `graded_at: check`), that
+# cell is replaced by this one: it keeps, in the student's process, a view of the namespace as
+# it is now (a dict copy, with the question's own names deep-copied, so that a later in-place
+# change does not reach it), and the judge's requests for that question name the view
+# (`scope`, see inside/agent.py). It is the judge's code, run in the sandbox; what it keeps
+# never leaves as anything but the plain data the judge asks for.
+SNAPSHOT_CODE = """import copy
+view = dict(namespace)
+for name in names:
+    if name in view and type(view[name]).__name__ != "module":
+        try:
+            view[name] = copy.deepcopy(view[name])
+        except Exception:
+            pass  # kept as it is (otter, too, reads the live object)
+store = namespace.get(STORE)
+if type(store) is not dict:
+    store = namespace[STORE] = {}
+store[key] = view
+"""
+SNAPSHOT_STORE = protocol.SNAPSHOTS  # where the agent finds them (inside/agent.py)
+
+
+def snapshot_cell(key: str, names: list[str]) -> str:
+    """The cell that takes question `key`'s snapshot of the namespace (see SNAPSHOT_CODE)."""
+    return (
+        f"exec({SNAPSHOT_CODE!r}, {{'namespace': globals(), 'names': {names!r}, "
+        f"'key': {key!r}, 'STORE': {SNAPSHOT_STORE!r}}})"
+    )
+
+
+def seed_prefix(seed: int, variable: str | None) -> str:
+    """otter's intercell seeding, put before a cell's code: `variable = seed`, or numpy's and
+    Python's generators seeded (otter's GradingPreprocessor.add_seeds)."""
+    if variable:
+        return f"{variable} = {seed}\n"
+    return f"__import__('numpy').random.seed({seed}); __import__('random').seed({seed})\n"
+
+
+def seeded(source: str, prefix: str) -> str:
+    """`source` with otter's seed before it (cells starting with a %% cell magic are left as
+    they are, as otter does)."""
+    return source if not prefix or source.startswith("%%") else prefix + source
 
 
 class LostSession(Session):
@@ -96,11 +150,30 @@ class CellRecord:
 class NotebookRun:
     """The live execution of one submission: its session, and how to rebuild it."""
 
-    def __init__(self, engine: Engine, cells: list[tuple[int, str]], limits: Limits) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        cells: list[tuple[int, str]],
+        limits: Limits,
+        *,
+        snapshots: dict[str, list[str]] | None = None,
+        cell_prefix: str = "",
+    ) -> None:
+        """`snapshots`: check name -> the names to copy, for the questions graded at their check
+        cell (their check cells become snapshot cells); `cell_prefix`: code put before every
+        cell the student wrote (otter's intercell seed, see `seed_prefix`)."""
         self.engine = engine
         self.all_cells = cells
         self.skipped = {index for index, source in cells if is_public_check_call(source)}
-        self.cells = [(index, source) for index, source in cells if index not in self.skipped]
+        snapshots = snapshots or {}
+        self.cells = []
+        for index, source in cells:
+            name = checked_name(source) if index in self.skipped else None
+            if name in snapshots:
+                self.cells.append((index, snapshot_cell(name, snapshots[name])))
+            elif index not in self.skipped:
+                self.cells.append((index, seeded(source, cell_prefix)))
+        self.snapshot_keys = {n for _, s in cells if (n := checked_name(s)) in snapshots}
         self.limits = limits
         self.removed: dict[int, CellOutcome] = {}  # cells that hung or crashed
         self.records: list[CellRecord] = []

@@ -22,8 +22,16 @@ import jsonschema
 
 from . import __version__
 from .bank.loader import schema
-from .bank.model import Bank
-from .execute import CELL_PROBLEMS, CellRecord, NotebookRun, Watchdog, expired_message
+from .bank.model import Bank, Question
+from .execute import (
+    CELL_PROBLEMS,
+    CellRecord,
+    NotebookRun,
+    Watchdog,
+    checked_name,
+    expired_message,
+    seed_prefix,
+)
 from .judge.grading import QuestionResult, grade_questions
 from .judge.runner import RunOptions
 from .judge.student import Student
@@ -107,7 +115,22 @@ def grade_submission(
     limits = limits or Limits()
     devices = devices or plan_devices("auto")
     started = time.perf_counter()
-    run = NotebookRun(engine, submission.code_cells, limits)
+    selected = (
+        [bank.questions[qid] for qid in question_ids]
+        if question_ids is not None
+        else bank.assignment_questions(assignment)
+    )
+    seed = bank.assignments[assignment].intercell_seed if assignment in bank.assignments else None
+    prefix = seed_prefix(seed["seed"], seed.get("variable")) if seed else ""
+    at_check = {q.check_name: q for q in selected if q.graded_at == "check"}
+    checked = {checked_name(source) for _, source in submission.code_cells} & set(at_check)
+    run = NotebookRun(
+        engine,
+        submission.code_cells,
+        limits,
+        snapshots={name: at_check[name].snapshot_names for name in checked},
+        cell_prefix=prefix,
+    )
     watchdog = Watchdog(limits.grading_budget, run.expire)
     try:
         with watchdog:
@@ -122,8 +145,10 @@ def grade_submission(
                     skip_reason=devices.skip_reason,
                     public_only=public_only,
                     diagnose=diagnose,
+                    scopes={at_check[name].id: name for name in checked},
+                    prelude=prefix,
                 ),
-                question_ids,
+                selected,
             )
     finally:
         run.close()
@@ -187,7 +212,7 @@ def _run_and_check(
     assignment: str,
     limits: Limits,
     options: RunOptions,
-    question_ids: list[str] | None,
+    selected: list[Question],
 ) -> tuple[list[CellRecord], list[QuestionResult], float]:
     """The cells in the sandbox, then the checks in the judge: (cell records, question
     results, when the cells ended)."""
@@ -195,11 +220,6 @@ def _run_and_check(
     executed = time.perf_counter()
     student = Student(
         run.session, limits.call_timeout, limits.max_message_bytes, on_session_lost=run.lost
-    )
-    selected = (
-        [bank.questions[qid] for qid in question_ids]
-        if question_ids is not None
-        else bank.assignment_questions(assignment)
     )
     return records, grade_questions(selected, student, submission.sha256, options), executed
 

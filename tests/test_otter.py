@@ -9,6 +9,7 @@ so the four runs go in parallel, once per module.
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -471,3 +472,85 @@ def test_judge_evaluator_runs_doctests_and_refuses_a_way_out():
             run_case(student, case(">>> torch.os.getcwd()\n'/'\n"))
     finally:
         session.close()
+
+
+SNAPSHOT_TESTS = {
+    "q1.py": 'test = {"name": "q1", "points": 1, "suites": [{"type": "doctest", "cases": [\n'
+    '    {"code": ">>> x\\n[1]", "hidden": False}]}]}\n',
+    "q2.py": 'test = {"name": "q2", "points": 1, "suites": [{"type": "doctest", "cases": [\n'
+    '    {"code": ">>> x\\n[1, 2, 3]", "hidden": False}]}]}\n',
+    # otter seeds Python's and numpy's generators before every cell (seed 1 below): `roll`
+    # is then the first number of a seed-1 generator; unseeded, it is anything
+    "q3.py": 'test = {"name": "q3", "points": 1, "suites": [{"type": "doctest", "cases": [\n'
+    f'    {{"code": ">>> round(roll, 6)\\n{round(random.Random(1).random(), 6)}", '
+    '"hidden": False}]}]}\n',
+}
+
+
+@pytest.fixture(scope="module")
+def snapshot_bank(tmp_path_factory):
+    work = tmp_path_factory.mktemp("snapshots")
+    (work / "tests").mkdir()
+    for name, text in SNAPSHOT_TESTS.items():
+        (work / "tests" / name).write_text(text)
+    (work / "otter_config.json").write_text(json.dumps({"seed": 1}))
+    bank_root = empty_bank(work / "bank")
+    import_otter(work, "snap", bank_root)
+    bank, problems = validate_bank(bank_root)
+    assert problems == []
+    return bank, work
+
+
+def _snapshot_scores(snapshot_bank, engine, cells: list[str]) -> dict[str, float]:
+    bank, work = snapshot_bank
+    path = work / f"sub-{abs(hash(tuple(cells)))}.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), path)
+    result = grade_submission(
+        load_submission(path), bank, "snap", engine, None, plan_devices("cpu")
+    )
+    validate_result(result)
+    return {q["id"].removeprefix("snap-"): q["score"] for q in result["questions"]}
+
+
+SNAPSHOT_NOTEBOOK = [
+    "import random\nx = [1]",
+    'grader.check("q1")',
+    "x.append(2)  # changed in place after q1's check",
+    "x.append(3)",
+    'grader.check("q2")',
+    "roll = random.random()",
+    "x = None",
+]
+
+
+@pytest.mark.parametrize("engine_name", ["fork_engine", "kernel_engine"])
+def test_questions_are_graded_where_their_check_cell_stands(snapshot_bank, engine_name, request):
+    engine = request.getfixturevalue(engine_name)
+    scores = _snapshot_scores(snapshot_bank, engine, SNAPSHOT_NOTEBOOK)
+    # x as it was at q1's check cell (changed in place after it), then at q2's; q3 has no
+    # check cell and reads the end of the notebook, where otter's seed made `roll`
+    assert scores == {"q1": 1.0, "q2": 1.0, "q3": 1.0}
+
+
+def test_without_its_check_cell_a_question_reads_the_end_of_the_notebook(
+    snapshot_bank, fork_engine
+):
+    cells = [c for c in SNAPSHOT_NOTEBOOK if not c.startswith("grader.check") and c != "x = None"]
+    scores = _snapshot_scores(snapshot_bank, fork_engine, cells)
+    assert scores == {"q1": 0.0, "q2": 1.0, "q3": 1.0}
+
+
+def test_a_student_cannot_break_the_snapshots(snapshot_bank, fork_engine):
+    """Overwriting the snapshots costs the student their own snapshot, nothing else: the
+    question is then read at the end of the notebook, as if it had no check cell."""
+    cells = [
+        "x = [1]",
+        'grader.check("q1")',
+        "__grader_snapshots__ = 'mine'",
+        "x.append(2)\nx.append(3)",
+        'grader.check("q2")',
+        "roll = 0.5",
+    ]
+    scores = _snapshot_scores(snapshot_bank, fork_engine, cells)
+    assert scores["q1"] == 0.0  # its snapshot was replaced; x at the end is [1, 2, 3]
+    assert scores["q2"] == 1.0

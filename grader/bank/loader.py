@@ -198,7 +198,12 @@ def load_bank(
                     )
                 )
         assignments[data["name"]] = Assignment(
-            data["name"], data["title"], list(data["questions"]), file, data.get("hand_in")
+            data["name"],
+            data["title"],
+            list(data["questions"]),
+            file,
+            data.get("hand_in"),
+            data.get("intercell_seed"),
         )
 
     bank = Bank(
@@ -307,6 +312,7 @@ def _load_question(
         tags=list(data.get("tags", [])),
         source=data.get("source", "bank"),
         otter=data.get("otter"),
+        graded_at=data.get("graded_at", "end"),
     )
 
 

@@ -63,6 +63,21 @@ class Question:
     tags: list[str] = field(default_factory=list)
     source: str = "bank"  # "otter": imported by `grader import otter`, no reference or mutants
     otter: dict[str, Any] | None = None  # the imported test and its cases (docs/otter.md)
+    # "end": checks read the namespace after the last cell; "check": as it was at the
+    # question's `grader.check(...)` cell, as otter grades (see execute.py)
+    graded_at: str = "end"
+
+    @property
+    def check_name(self) -> str:
+        """The name a notebook's `grader.check(...)` cell gives this question."""
+        return str(self.otter["test_name"]) if self.otter else self.id
+
+    @property
+    def snapshot_names(self) -> list[str]:
+        """The names this question's checks read, copied when its check cell is reached."""
+        if self.otter:
+            return sorted({n for c in self.otter["cases"] for n in c.get("student_names", [])})
+        return [d.name for d in self.defines]
 
     @property
     def written_for_bank(self) -> bool:
@@ -102,6 +117,7 @@ class Assignment:
     question_ids: list[str]
     path: Path
     hand_in: dict[str, str] | None = None  # how this course collects notebooks, {en, zh}
+    intercell_seed: dict[str, Any] | None = None  # otter's {seed, variable} (execute.py)
 
 
 @dataclass

@@ -23,6 +23,9 @@ from ..gradebook.store import StoredResult
 from ..resultview import check_message, diagnosis_text, result_hints, words
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+# Scores are rounded as otter-grader writes this same file (round(score, 5)), so that a course
+# moving between the two sees the same numbers.
+DECIMALS = 5
 
 
 def gradescope_results(
@@ -57,8 +60,8 @@ def gradescope_results(
             tests.append(
                 {
                     "name": name,
-                    "score": float(check["score"]),
-                    "max_score": float(check["max_score"]),
+                    "score": round(float(check["score"]), DECIMALS),
+                    "max_score": round(float(check["max_score"]), DECIMALS),
                     "status": "passed" if check["status"] == "passed" else "failed",
                     "visibility": "visible"
                     if check["visibility"] == "visible"
@@ -71,7 +74,7 @@ def gradescope_results(
     if skipped:
         lines.append("Skipped (no points either way): " + "; ".join(skipped))
     return {
-        "score": float(result["score"]),
+        "score": round(float(result["score"]), DECIMALS),
         "execution_time": float(result["timings"]["total_s"]),
         "output": "\n".join(lines),
         "visibility": "visible",

@@ -105,6 +105,9 @@ def grade_questions(
         lost: list[CheckResult] = []
         checks = question_checks(question, options.public_only)
         trace: list[Observation] | None = [] if options.diagnose else None
+        student.scope = options.scopes.get(question.id)
+        if options.prelude:
+            _run_prelude(student, options.prelude)
         student.record_into(trace)
         for check in checks:
             if len(lost) >= MAX_LOST_SESSIONS_PER_QUESTION:
@@ -119,6 +122,7 @@ def grade_questions(
             result.checks.append(outcome)
         overflowed = student.trace_overflowed
         student.record_into(None)
+        student.scope = None
         if trace is not None and result.lost_points and not lost and not overflowed:
             # A question whose code hung or crashed is not diagnosed (its calls are unknown).
             _diagnose(result, question, checks, student, trace, base_seed, options)
@@ -127,6 +131,15 @@ def grade_questions(
 
 
 MAX_LOST_SESSIONS_PER_QUESTION = 2
+
+
+def _run_prelude(student: Student, source: str) -> None:
+    """otter seeds the generators right before it runs a question's tests; so do we. A
+    prelude that fails (a lost session, say) is left to the checks, which meet the same."""
+    try:
+        student.run_source(source)
+    except Exception:
+        pass
 
 
 def _diagnose(

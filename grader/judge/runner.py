@@ -389,6 +389,11 @@ class RunOptions:
     debug: bool = False  # show tracebacks of check-code errors (for bank authors)
     public_only: bool = False  # a student's self-check: hidden checks are neither run nor listed
     diagnose: bool = False  # match a question that lost points against its mutants
+    # question id -> the snapshot its checks read (a question graded at its check cell whose
+    # cell the notebook has; see grader/execute.py)
+    scopes: dict[str, str] = field(default_factory=dict)
+    # code run in the sandbox before each question's checks (otter's intercell seed)
+    prelude: str = ""
 
 
 def run_check(

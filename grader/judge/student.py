@@ -236,6 +236,9 @@ class Student:
         self.trace_overflowed = False  # the replies held more than MAX_TRACE_BYTES: dropped
         self._trace_bytes = 0
         self._check = ""
+        # The question's snapshot to answer from (its check cell's name), or None: the
+        # namespace after the last cell (see grader/execute.py, `graded_at`)
+        self.scope: str | None = None
 
     def record_into(self, trace: list[Observation] | None) -> None:
         """Record every request into `trace` from now on (None: stop recording)."""
@@ -261,6 +264,8 @@ class Student:
         self.trace.append(Observation(self._check, op, name, seen))
 
     def _request(self, header: dict[str, Any], values: dict[str, Any]) -> codec.Message:
+        if self.scope is not None:
+            header = {**header, protocol.SCOPE: self.scope}
         session = self._get_session()
         try:
             message = session.request(header, values, self._call_timeout)

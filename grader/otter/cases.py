@@ -63,6 +63,14 @@ def _example_output_judge(evaluator: JudgeEvaluator, tree: ast.Module) -> str:
     return "".join(evaluator.output)
 
 
+class CaseRaised(Exception):
+    """A case run in the sandbox raised: `detail` is the student's "Type: message" line."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 def _example_output_sandbox(student: Student, source: str, tree: ast.Module) -> str:
     last = tree.body[-1] if tree.body else None
     if isinstance(last, ast.Expr):
@@ -70,12 +78,12 @@ def _example_output_sandbox(student: Student, source: str, tree: ast.Module) -> 
         code = f"{head}\n{SANDBOX_VALUE} = ({ast.unparse(last.value)})"
         ok, stdout, error = _sandbox_run(student, code)
         if not ok:
-            raise RuntimeError(error)
+            raise CaseRaised(error)
         value = student.value(SANDBOX_VALUE)
         return stdout + ("" if value is None else repr(value) + "\n")
     ok, stdout, error = _sandbox_run(student, source)
     if not ok:
-        raise RuntimeError(error)
+        raise CaseRaised(error)
     return stdout
 
 
@@ -104,11 +112,12 @@ def run_doctest_case(student: Student, case: dict[str, Any]) -> None:
             raise _failure(case, number, example, str(exc)) from None
         except Exception as exc:
             # doctest semantics: an expected exception passes when its type and message match
+            raised = exc.detail if isinstance(exc, CaseRaised) else f"{type(exc).__name__}: {exc}"
             if example.exc_msg is not None and OUTPUT_CHECKER.check_output(
-                example.exc_msg, f"{type(exc).__name__}: {exc}\n", 0
+                example.exc_msg, raised + "\n", 0
             ):
                 continue
-            raise _failure(case, number, example, f"raised {type(exc).__name__}") from None
+            raise _failure(case, number, example, f"raised {raised[:300]}") from None
         if example.exc_msg is not None or not OUTPUT_CHECKER.check_output(example.want, got, 0):
             raise _failure(case, number, example, f"got:\n{_indent(got)}")
 

@@ -28,7 +28,8 @@ def cmd_import_otter(args: argparse.Namespace) -> int:
     foolable = 0
     for folder, test in report.questions:
         flag = " (all_or_nothing)" if test.all_or_nothing else ""
-        console.print(f"{folder.name}: {test.points:g} points from {test.file}{flag}", markup=False)
+        unit = "point" if test.points == 1 else "points"
+        console.print(f"{folder.name}: {test.points:g} {unit} from {test.file}{flag}", markup=False)
         for case in test.cases:
             foolable += case.foolable
             verdict = "FOOLABLE" if case.foolable else "safe    "
@@ -41,6 +42,22 @@ def cmd_import_otter(args: argparse.Namespace) -> int:
     for problem in problems:
         console.print(f"warning: {problem}", markup=False)
     total = sum(len(t.cases) for _, t in report.questions)
+    console.print(
+        "Each question is graded where its grader.check cell stands in the notebook (at the "
+        "end when there is none), as otter grades.",
+        markup=False,
+    )
+    if report.intercell_seed:
+        seed = report.intercell_seed
+        seeding = (
+            f"{seed['variable']} = {seed['seed']}"
+            if seed["variable"]
+            else f"numpy's and Python's generators seeded with {seed['seed']}"
+        )
+        console.print(
+            f"Before every cell: {seeding} (otter_config.json), as otter's autograder does.",
+            markup=False,
+        )
     console.print(
         f"wrote {report.assignment_file} and {len(report.questions)} question(s) under "
         f"{root / 'imported'}; {total - foolable} of {total} case(s) cannot be fooled by student code.\n"

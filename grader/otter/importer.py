@@ -11,6 +11,7 @@ what it was worth in otter; `all_or_nothing` becomes a single check worth the wh
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 import zipfile
@@ -98,6 +99,50 @@ def read_test_sources(source: Path) -> list[tuple[str, str]]:
             raise OtterImportError(f"{path}: larger than {MAX_TEST_FILE_BYTES} bytes")
         out.append((f"tests/{path.name}", _decode(path.read_bytes(), str(path))))
     return out
+
+
+def read_otter_config(source: Path) -> dict[str, Any]:
+    """The autograder's otter_config.json (in the zip, or beside the tests folder), or {}."""
+    text = None
+    if source.is_file() and zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as archive:
+            names = [n for n in archive.namelist() if PurePosixPath(n).name == "otter_config.json"]
+            if names:
+                name = min(names, key=lambda n: len(PurePosixPath(n).parts))
+                if archive.getinfo(name).file_size > MAX_TEST_FILE_BYTES:
+                    raise OtterImportError(
+                        f"{source}: {name} is larger than {MAX_TEST_FILE_BYTES} bytes"
+                    )
+                text = _decode(archive.read(name), f"{source}: {name}")
+    elif source.is_dir():
+        for folder in (source, source.parent):
+            if (folder / "otter_config.json").is_file():
+                path = folder / "otter_config.json"
+                text = _decode(path.read_bytes()[:MAX_TEST_FILE_BYTES], str(path))
+                break
+    if text is None:
+        return {}
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OtterImportError(f"{source}: otter_config.json: not valid JSON ({exc.msg})") from None
+    if not isinstance(config, dict):
+        raise OtterImportError(f"{source}: otter_config.json: is not a JSON object")
+    return config
+
+
+def intercell_seed(config: dict[str, Any], where: Path) -> dict[str, Any] | None:
+    """otter's `seed` and `seed_variable`, as the assignment's `intercell_seed` (or None)."""
+    seed, variable = config.get("seed"), config.get("seed_variable")
+    if seed is None:
+        return None
+    if type(seed) is not int:
+        raise OtterImportError(f"{where}: otter_config.json: seed {seed!r} is not an integer")
+    if variable is not None and not (isinstance(variable, str) and variable.isidentifier()):
+        raise OtterImportError(
+            f"{where}: otter_config.json: seed_variable {variable!r} is not a variable name"
+        )
+    return {"seed": seed, "variable": variable}
 
 
 def _read_zip(path: Path) -> list[tuple[str, str]]:
@@ -360,6 +405,8 @@ def question_data(assignment: str, test: ImportedTest) -> dict[str, Any]:
             "zh": f"导入自 otter-grader 的测试 `{test.file}`。",
             "en": f"Imported from the otter-grader test `{test.file}`.",
         },
+        # otter grades a question at its `grader.check` cell (docs/otter.md)
+        "graded_at": "check",
         "defines": [],
         "starter": "# " + ", ".join(names) + "\n..." if names else "...",
         "public_checks": [],
@@ -396,6 +443,7 @@ class ImportReport:
     assignment: str
     assignment_file: Path
     questions: list[tuple[Path, ImportedTest]]
+    intercell_seed: dict[str, Any] | None = None
 
 
 def import_otter(source: Path, name: str, bank_root: Path, replace: bool = False) -> ImportReport:
@@ -405,6 +453,7 @@ def import_otter(source: Path, name: str, bank_root: Path, replace: bool = False
             f"--name {name!r}: use lowercase letters, digits and hyphens, e.g. hw1"
         )
     tests = [parse_test_file(path, text) for path, text in read_test_sources(source)]
+    seed = intercell_seed(read_otter_config(source), source)
     seen: dict[str, str] = {}
     for test in tests:
         qid = question_id(name, test.name)
@@ -415,10 +464,6 @@ def import_otter(source: Path, name: str, bank_root: Path, replace: bool = False
         if qid in seen:
             raise OtterImportError(
                 f"{test.file}: test {test.name!r} gives the same id {qid!r} as {seen[qid]}"
-            )
-        if test.points <= 0:
-            raise OtterImportError(
-                f"{test.file}: test {test.name!r} is worth 0 points; nothing to grade"
             )
         seen[qid] = test.file
     assignment_file = bank_root / "assignments" / f"{name}.yaml"
@@ -452,13 +497,14 @@ def import_otter(source: Path, name: str, bank_root: Path, replace: bool = False
                     "en": f"{name} (imported from otter-grader)",
                 },
                 "questions": [question_id(name, t.name) for t in tests],
+                **({"intercell_seed": seed} if seed else {}),
             },
             sort_keys=False,
             allow_unicode=True,
         ),
         encoding="utf-8",
     )
-    return ImportReport(name, assignment_file, written)
+    return ImportReport(name, assignment_file, written, seed)
 
 
 class _BlockDumper(yaml.SafeDumper):

@@ -4,6 +4,7 @@ code could still fool it (see grader/otter/cases.py and docs/otter.md)."""
 from __future__ import annotations
 
 import ast
+import builtins
 import doctest
 from dataclasses import dataclass
 
@@ -14,6 +15,10 @@ SAFE_BUILTINS = (
     "abs all any bool dict divmod enumerate float frozenset int isinstance len list max min "
     "range repr reversed round set sorted str sum tuple type zip print None True False"
 ).split()
+
+# The other builtins: a case using one runs in the sandbox, where the name means what it means
+# in otter (a builtin, or the student's own function of that name).
+OTHER_BUILTINS = frozenset(dir(builtins)) - set(SAFE_BUILTINS)
 
 # Attribute names the evaluator refuses (they touch files, processes or global state): any name
 # containing one of these parts, starting with one of these prefixes, or equal to one of these.
@@ -137,6 +142,10 @@ def unsupported_reason(tree: ast.AST) -> str | None:
             return f"uses the attribute .{node.attr}"
         if isinstance(node, ast.Name) and (node.id.startswith("__") or node.id == "env"):
             return f"uses the name {node.id}"
+        if isinstance(node, ast.Name) and node.id in OTHER_BUILTINS:
+            # `next(gen)`, `iter(x)`, `getattr(o, n)`: they work on the student's objects
+            # themselves, which do not cross into the judge (only plain data does)
+            return f"uses the builtin `{node.id}`, which needs the student's objects themselves"
     return None
 
 

@@ -201,15 +201,31 @@ class Agent:
 
     def _dispatch(self, message: codec.Message) -> bytes:
         op = message.header.get(protocol.OP)
+        scope = message.header.get(protocol.SCOPE)
+        namespace = self.namespace if scope is None else self._scoped(str(scope))
         if op == protocol.RUN_CELL:
-            return self.run_cell(str(message.header.get("source", "")))
+            source = str(message.header.get("source", ""))
+            if namespace is self.namespace:
+                return self.run_cell(source)
+            return self.run_cell(source, namespace)
         if op == protocol.CALL:
-            return self.call(message)
+            return self.call(message, namespace)
         if op == protocol.GET:
-            return self.get(str(message.header.get("name", "")))
+            return self.get(str(message.header.get("name", "")), namespace)
         if op == protocol.DESCRIBE:
-            return self.describe(message.header.get("names", []))
+            return self.describe(message.header.get("names", []), namespace)
         return self._error_reply(f"unknown op {op!r}")
+
+    def _scoped(self, scope: str) -> dict[str, Any]:
+        """The namespace as it was at a question's check cell (the snapshot cell the judge put
+        there, grader/execute.py), or the live one when that cell did not run: otter then
+        checks the question at the end of the notebook."""
+        store = self.namespace.get(protocol.SNAPSHOTS)
+        if type(store) is dict:
+            view = dict.get(store, scope)
+            if type(view) is dict:
+                return view
+        return self.namespace
 
     def _error_reply(self, text: str) -> bytes:
         return codec.encode_message({protocol.AGENT_ERROR: text}, {})
@@ -217,14 +233,18 @@ class Agent:
     def _failure(self, exc: BaseException) -> bytes:
         return self._error_reply(f"agent failure: {type(exc).__name__}: {_short(exc, 300)}")
 
-    def run_cell(self, source: str) -> bytes:
+    def run_cell(self, source: str, namespace: dict[str, Any] | None = None) -> bytes:
+        """Run a cell: in the shell (the notebook's namespace), or with plain `exec` in
+        `namespace` (a question's snapshot)."""
         out, err = CappedText(OUTPUT_TAIL_CHARS), CappedText(OUTPUT_TAIL_CHARS)
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
         started = time.perf_counter()
         error: dict[str, str] | None = None
         try:
-            if self.shell is not None:
+            if namespace is not None:
+                exec(compile(source, "<check>", "exec"), namespace)
+            elif self.shell is not None:
                 result = self.shell.run_cell(source, store_history=False, silent=False)
                 exc = result.error_before_exec or result.error_in_exec
                 if exc is not None:
@@ -244,12 +264,12 @@ class Agent:
         }
         return codec.encode_message(header, {})
 
-    def describe(self, names: Any) -> bytes:
+    def describe(self, names: Any, namespace: dict[str, Any]) -> bytes:
         info = {}
         for name in names if isinstance(names, list) else []:
             name = str(name)
-            if name in self.namespace:
-                value = self.namespace[name]
+            if name in namespace:
+                value = namespace[name]
                 info[name] = {
                     "defined": True,
                     "callable": callable(value),
@@ -259,21 +279,21 @@ class Agent:
                 info[name] = {"defined": False, "callable": False, "type": ""}
         return codec.encode_message({"names": info}, {})
 
-    def get(self, name: str) -> bytes:
-        if name not in self.namespace:
+    def get(self, name: str, namespace: dict[str, Any]) -> bytes:
+        if name not in namespace:
             return codec.encode_message({"missing": True}, {})
         try:
             return codec.encode_message(
-                {}, {"value": self.namespace[name]}, self.max_bytes, functions=False
+                {}, {"value": namespace[name]}, self.max_bytes, functions=False
             )
         except BaseException as exc:
             return codec.encode_message({"unencodable": _short(exc, 300)}, {})
 
-    def call(self, message: codec.Message) -> bytes:
+    def call(self, message: codec.Message, namespace: dict[str, Any]) -> bytes:
         name = str(message.header.get("name", ""))
-        if name not in self.namespace:
+        if name not in namespace:
             return codec.encode_message({"missing": True}, {})
-        function = self.namespace[name]
+        function = namespace[name]
         args = message.values.get("args", ())
         kwargs = message.values.get("kwargs", {})
         if type(args) is not tuple or type(kwargs) is not dict:

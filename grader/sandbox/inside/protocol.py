@@ -18,6 +18,11 @@ GET = "get"  # {"name": str} -> the variable's value
 DESCRIBE = "describe"  # {"names": [str]} -> what each name is
 BYE = "bye"  # no reply: the agent stops serving
 
+# A request's optional header field: answer it from the namespace as it was at that question's
+# check cell (the snapshot the judge's snapshot cell left under SNAPSHOTS), when there is one.
+SCOPE = "scope"
+SNAPSHOTS = "__grader_snapshots__"
+
 # Grader -> zygote (fork engine control socket).
 SPAWN = "spawn"  # {"limits": {...}} + the child's RPC socket -> {"pid": N}
 KILL = "kill"  # -> {"killed": N}

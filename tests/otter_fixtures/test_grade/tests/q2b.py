@@ -1,0 +1,41 @@
+OK_FORMAT = True
+
+test = {
+	"name": "q2b",
+	"points": 2,
+	"hidden": False,
+	"suites": [ 
+		{
+			"cases": [ 
+				{
+					"code": r"""
+					>>> negate([])
+					True
+					""",
+					"hidden": False,
+					"locked": False,
+				}, 
+				{
+					"code": r"""
+					>>> negate({})
+					True
+					""",
+					"hidden": False,
+					"locked": False,
+				}, 
+				{
+					"code": r"""
+					>>> negate([1])
+					False
+					""",
+					"hidden": True,
+					"locked": False,
+				},
+			],
+			"scored": False,
+			"setup": "",
+			"teardown": "",
+			"type": "doctest"
+		}
+	]
+}
