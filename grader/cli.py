@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any
 
-from . import __version__, demo, doctor, grade_command
+from . import __version__, demo, doctor, grade_command, secret_command
 from .assign import commands as assign_commands
 from .authoring import commands as authoring_commands
 from .batch import commands as batch_commands
@@ -28,6 +28,7 @@ SUBSYSTEMS = (
     authoring_commands,
     assign_commands,
     grade_command,
+    secret_command,
     demo,
     doctor,
     batch_commands,

@@ -13,6 +13,7 @@ device) with a one-line reason.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,6 +157,108 @@ def add_feedback_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+SECRET_VARIABLE = "GRADER_SECRET"
+MIN_SECRET_CHARS = 16
+
+
+def add_secret_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--secret-file",
+        metavar="FILE",
+        help=f"the course secret that draws each student's variants (default: ${SECRET_VARIABLE}; "
+        "`grader secret init FILE` writes one)",
+    )
+
+
+def secret_from_args(args: argparse.Namespace) -> bytes | None:
+    """The course secret, or None when neither --secret-file nor $GRADER_SECRET gives one."""
+    path = getattr(args, "secret_file", None)
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageProblem(f"{path}: cannot read the secret file ({exc.strerror})") from None
+        where = path
+    else:
+        text = os.environ.get(SECRET_VARIABLE, "").strip()
+        where = f"${SECRET_VARIABLE}"
+        if not text:
+            return None
+    if len(text) < MIN_SECRET_CHARS:
+        raise UsageProblem(
+            f"{where}: a course secret needs at least {MIN_SECRET_CHARS} characters (a short one "
+            "can be guessed, and with it every student's variant): `grader secret init FILE`"
+        )
+    return text.encode("utf-8")
+
+
+def add_student_arguments(parser: argparse.ArgumentParser) -> None:
+    """--student, --secret-file and --roster: who is graded, for variant assignments."""
+    parser.add_argument(
+        "--student",
+        metavar="ID",
+        help="the student's id (needed for an assignment with variants; never read from the "
+        "notebook, whose metadata only carries a display copy)",
+    )
+    add_secret_argument(parser)
+    parser.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="the class roster (CSV with a `student` column): an id not in it is graded and "
+        "flagged in the result",
+    )
+
+
+def read_roster(path: str | Path) -> list[dict[str, str]]:
+    """The roster's rows (CSV with a header and a `student` column; other columns are kept)."""
+    import csv
+
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise UsageProblem(f"{path}: cannot read the roster ({exc})") from None
+    if not rows or "student" not in rows[0]:
+        raise UsageProblem(
+            f"{path}: a roster is a CSV file with a header line naming a `student` column "
+            "(one student id per line; other columns are kept)"
+        )
+    ids = [(row.get("student") or "").strip() for row in rows]
+    for line, student in enumerate(ids, start=2):
+        if not student or "\0" in student or "/" in student or student.startswith("."):
+            raise UsageProblem(
+                f"{path}: line {line}: {student!r} is not a usable student id (empty, or it "
+                "has a / or a NUL, or starts with a dot)"
+            )
+    seen = set()
+    for line, student in enumerate(ids, start=2):
+        if student in seen:
+            raise UsageProblem(f"{path}: line {line}: student {student!r} is listed twice")
+        seen.add(student)
+    return [{**row, "student": student} for row, student in zip(rows, ids, strict=True)]
+
+
+def roster_ids(args: argparse.Namespace) -> frozenset[str] | None:
+    path = getattr(args, "roster", None)
+    return frozenset(row["student"] for row in read_roster(path)) if path else None
+
+
+def require_variant_identity(
+    bank: Bank, assignment: str, args: argparse.Namespace, student: str | None = "from args"
+) -> None:
+    """Exit 2 before any grading when a variant assignment lacks the student id (from
+    --student, unless the caller has ids of its own) or the course secret."""
+    from .bank.variants import identity_problem  # no torch: the batch parent calls this
+
+    if student == "from args":
+        student = getattr(args, "student", None)
+    drawn = bank.assignments[assignment].variants if assignment in bank.assignments else False
+    problem = identity_problem(drawn, assignment, student, secret_from_args(args))
+    if problem:
+        raise UsageProblem(problem)
+
+
 def grader_from_args(args: argparse.Namespace, bank: Bank, assignment: str | None) -> Grader:
     """The Grader that --engine, --device, the limits and --isolation ask for; exit 2 when it
     cannot start as asked."""
@@ -172,6 +275,8 @@ def grader_from_args(args: argparse.Namespace, bank: Bank, assignment: str | Non
             limits=limits_from_args(args),
             diagnose=getattr(args, "diagnose", True),
             hints=getattr(args, "hints", "show"),
+            secret=secret_from_args(args),
+            roster=roster_ids(args),
         )
     except GraderSetupError as exc:
         raise UsageProblem(str(exc)) from None

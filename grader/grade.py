@@ -23,6 +23,7 @@ import jsonschema
 from . import __version__
 from .bank.loader import schema
 from .bank.model import Bank, Question
+from .bank.variants import draw_index, identity_problem
 from .execute import (
     CELL_PROBLEMS,
     CellRecord,
@@ -53,6 +54,46 @@ class DeviceUnavailable(GraderSetupError):
 
 class UnknownAssignment(GraderSetupError):
     """The bank has no assignment of that name."""
+
+
+class VariantsNeedIdentity(GraderSetupError):
+    """A variant assignment was graded without the student id or without the course secret."""
+
+
+def check_variant_identity(
+    bank: Bank, assignment: str, student: str | None, secret: bytes | None
+) -> bool:
+    """Whether `assignment` draws variants; raises VariantsNeedIdentity when it does and the
+    student id or the course secret is missing."""
+    drawn = bank.assignments[assignment].variants if assignment in bank.assignments else False
+    problem = identity_problem(drawn, assignment, student, secret)
+    if problem:
+        raise VariantsNeedIdentity(problem)
+    return drawn
+
+
+def question_variants(
+    bank: Bank,
+    assignment: str,
+    questions: list[Question],
+    student: str | None,
+    secret: bytes | None,
+) -> dict[str, dict[str, Any]]:
+    """Each question's variant for this student: drawn from the secret on an assignment with
+    `variants: true`, the default (first) variant elsewhere. The id comes from the grading
+    source (a file name, the nbgrader tree, --student), never from the notebook."""
+    drawn = check_variant_identity(bank, assignment, student, secret)
+    chosen = {}
+    for question in questions:
+        if not question.variants:
+            continue
+        index = (
+            draw_index(secret, assignment, question.id, student, question.variant_count)
+            if drawn and secret and student
+            else 0
+        )
+        chosen[question.id] = question.variant(index)
+    return chosen
 
 
 class EngineCannotStart(GraderSetupError):
@@ -102,8 +143,15 @@ def grade_submission(
     question_ids: list[str] | None = None,
     diagnose: bool = True,
     hints: str = "show",
+    student: str | None = None,
+    secret: bytes | None = None,
+    variants: dict[str, dict[str, Any]] | None = None,
+    roster: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """Grade `submission` on `assignment` (or only `question_ids` of the bank, for bank self-tests).
+
+    `student` and `secret` draw each question's variant on a variant assignment (see
+    `question_variants`); `variants` gives them instead (the bank's selftest).
 
     `public_only` runs just the checks the student can see (a student's self-check in CI); the
     result's `max_score` then counts public checks only and `checks` says so. `diagnose` matches
@@ -120,6 +168,9 @@ def grade_submission(
         if question_ids is not None
         else bank.assignment_questions(assignment)
     )
+    if variants is None:
+        variants = question_variants(bank, assignment, selected, student, secret)
+    selected = [q.rendered(variants[q.id]) if q.id in variants else q for q in selected]
     seed = bank.assignments[assignment].intercell_seed if assignment in bank.assignments else None
     prefix = seed_prefix(seed["seed"], seed.get("variable")) if seed else ""
     at_check = {q.check_name: q for q in selected if q.graded_at == "check"}
@@ -147,6 +198,7 @@ def grade_submission(
                     diagnose=diagnose,
                     scopes={at_check[name].id: name for name in checked},
                     prelude=prefix,
+                    variants=variants,
                 ),
                 selected,
             )
@@ -154,6 +206,9 @@ def grade_submission(
         run.close()
     finished = time.perf_counter()
     answers = [q.as_dict() for q in questions]
+    for question in answers:
+        if question["id"] in variants:
+            question["variant"] = variants[question["id"]]
     for question in answers:
         # A wrong answer no known mistake explains keeps its cell: `grader bank mine` turns the
         # common ones into draft mutants. (Data only: nothing ever runs it from here.)
@@ -165,6 +220,8 @@ def grade_submission(
         if code:
             question["answer"] = code[:MAX_ANSWER_CHARS]
     notes = []
+    if student is not None and roster is not None and student not in roster:
+        notes.append(f"student id {student!r} is not in the roster: graded, but check who this is")
     if run.expired:
         notes.append(expired_message(limits.grading_budget))
     if submission.nbformat_converted_from is not None:
@@ -177,6 +234,7 @@ def grade_submission(
         "assignment": assignment,
         "submission": str(submission.path),
         "submission_sha256": submission.sha256,
+        **({"student": student} if student else {}),
         "status": "graded",
         "score": round(sum(q.score for q in questions), 6),
         "max_score": round(sum(q.max_score for q in questions), 6),
@@ -335,10 +393,14 @@ class Grader:
         bank_root: Path | None = None,
         diagnose: bool = True,
         hints: str = "show",
+        secret: bytes | None = None,
+        roster: frozenset[str] | None = None,
     ) -> None:
         if hints not in HINTS:
             raise GraderSetupError(f"--hints must be one of {', '.join(HINTS)}, not {hints!r}")
         self.assignment = assignment
+        self.secret = secret  # the course secret that draws variants (never sent anywhere)
+        self.roster = roster  # the class's student ids, when known: others are flagged
         self.diagnose = diagnose
         self.hints = hints
         self.limits = limits or Limits()
@@ -408,6 +470,8 @@ class Grader:
         public_only: bool = False,
         question_ids: list[str] | None = None,
         assignment: str | None = None,
+        student: str | None = None,
+        variants: dict[str, dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """The validated result of one submission. A failure of the grader itself raises; the
         engine, which it may have left wedged, is then replaced before the next submission.
@@ -433,6 +497,10 @@ class Grader:
                 question_ids=question_ids,
                 diagnose=self.diagnose,
                 hints=self.hints,
+                student=student,
+                secret=self.secret,
+                variants=variants,
+                roster=self.roster,
             )
             validate_result(result)
         except GraderSetupError:

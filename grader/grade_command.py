@@ -11,10 +11,12 @@ from .commandline import (
     UsageProblem,
     add_feedback_arguments,
     add_limit_arguments,
+    add_student_arguments,
     console,
     grader_from_args,
     load_bank_or_exit,
     require_assignments,
+    require_variant_identity,
 )
 
 
@@ -28,8 +30,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         submission = load_submission(Path(args.submission))
     except NotebookProblem as exc:
         raise UsageProblem(str(exc)) from None
+    require_variant_identity(bank, args.assignment, args)
     with grader_from_args(args, bank, args.assignment) as grader:
-        result = grader.grade(submission)
+        result = grader.grade(submission, student=args.student)
     if args.json:
         write_result(result, Path(args.json))
     for line in summary_lines(result, bank, args.lang):
@@ -46,7 +49,10 @@ def register(subparsers: Any) -> None:
             "hidden checks from the grader's own process, and print per-question scores and what "
             "failed. Exit 0 whenever the notebook was graded (even at 0 points), 2 when the file is "
             "not a usable notebook, 1 when the grader itself failed.\n"
-            "Example: grader grade alice.ipynb --assignment preliminaries-core --json alice.json"
+            "Example: grader grade alice.ipynb --assignment preliminaries-core --json alice.json\n"
+            "An assignment with variants needs the student's id and the course secret:\n"
+            "  grader grade alice.ipynb --assignment preliminaries-quiz --student alice "
+            "--secret-file secret"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -60,6 +66,7 @@ def register(subparsers: Any) -> None:
         choices=["zh", "en"],
         help="language of the summary (default: the notebook's, from its template; else en)",
     )
+    add_student_arguments(grade)
     add_limit_arguments(grade)
     add_feedback_arguments(grade)
     grade.set_defaults(handler=cmd_grade)

@@ -129,13 +129,28 @@ def _intro(assignment: Assignment, questions: list[Question], lang: str) -> str:
 
 
 def build_notebook(
-    bank: Bank, assignment: Assignment, lang: str, solutions: bool = False
+    bank: Bank,
+    assignment: Assignment,
+    lang: str,
+    solutions: bool = False,
+    variants: dict[str, dict[str, Any]] | None = None,
+    student: str | None = None,
 ) -> nbformat.NotebookNode:
-    questions = bank.assignment_questions(assignment.name)
+    """A student template (or, with `solutions`, the reference answers) of `assignment`, each
+    question in its variant of `variants` (the default variant when not given). `student` is
+    shown, and kept in the metadata for display only: grading never reads it from there."""
+    variants = variants or {}
+    questions = [
+        q.rendered(variants.get(q.id) or q.variant(0))
+        for q in bank.assignment_questions(assignment.name)
+    ]
+    originals = {q.id: q for q in bank.assignment_questions(assignment.name)}
     langs = ("en", "zh") if solutions and lang == "both" else (lang,)
     title = " / ".join(assignment.title[lang_] for lang_ in langs)
     if solutions:
         title += " — " + " / ".join(TEXT["solution"][lang_] for lang_ in langs)
+    if student is not None:
+        title += f" — {student}"
     intro = "\n\n".join(_intro(assignment, questions, lang_) for lang_ in langs)
     cells = [
         new_markdown_cell(f"# {title}\n\n{intro}\n", id="intro"),
@@ -143,7 +158,8 @@ def build_notebook(
     ]
     for number, question in enumerate(questions, start=1):
         prompt = "\n---\n\n".join(_prompt_markdown(question, number, lang_) for lang_ in langs)
-        code = question.solution() if solutions else question.starter
+        variant = variants.get(question.id) or question.variant(0)
+        code = originals[question.id].solution_for(variant) if solutions else question.starter
         cells.append(
             new_markdown_cell(
                 prompt,
@@ -171,6 +187,9 @@ def build_notebook(
         "language_info": {"name": "python"},
         "d2l_grader": {"assignment": assignment.name, "lang": lang, "solutions": solutions},
     }
+    if student is not None:
+        # a display copy: the grader takes the id from the grading source, never from here
+        notebook.metadata["d2l_grader"]["student"] = student
     return notebook
 
 
@@ -205,8 +224,11 @@ def solution_path(out_dir: Path, assignment: str) -> Path:
 def generated_files(
     bank: Bank, assignment_name: str, templates_dir: Path, solutions_dir: Path
 ) -> dict[Path, str]:
-    """Every file `grader assign` writes for one assignment, with its content."""
+    """Every file `grader assign` writes for one assignment, with its content. An assignment
+    with per-student variants has none: each student gets their own (`--roster`)."""
     assignment = bank.assignments[assignment_name]
+    if assignment.variants:
+        return {}
     files = {
         template_path(templates_dir, assignment_name, lang): notebook_text(
             build_notebook(bank, assignment, lang)

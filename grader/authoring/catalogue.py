@@ -65,7 +65,12 @@ def _is_device_question(question: Question) -> bool:
     return any(c.device == "cuda" for c in collect_hidden_checks(question.id, question.checks_path))
 
 
+def _title(question: Question, lang: str) -> str:
+    return question.rendered(question.variant(0)).title[lang]
+
+
 def _catches(question: Question) -> str:
+    question = question.rendered(question.variant(0))  # as the default variant reads
     items = list(question.catches) + [
         f"{m.mistake['en']} (credit {m.credit:g})" for m in question.mutants
     ]
@@ -120,8 +125,8 @@ def render_catalogue(bank: Bank) -> str:
         for q in qs:
             kind = q.kind + (", *CUDA*" if _is_device_question(q) else "")
             lines.append(
-                f"| [`{q.id}`]({q.topic}/{q.id}/question.yaml) | {_cell(q.title['en'])} | "
-                f"{_cell(q.title['zh'])} | {kind} | {_stars(q.difficulty)} | {_points(q)} | "
+                f"| [`{q.id}`]({q.topic}/{q.id}/question.yaml) | {_cell(_title(q, 'en'))} | "
+                f"{_cell(_title(q, 'zh'))} | {kind} | {_stars(q.difficulty)} | {_points(q)} | "
                 f"{len(q.alternates)} | {_catches(q)} |"
             )
         lines.append("")
@@ -138,8 +143,8 @@ def render_catalogue(bank: Bank) -> str:
         lines.append("|---|---|---|---:|")
         for q in imported:
             lines.append(
-                f"| [`{q.id}`]({q.topic}/{q.id}/question.yaml) | {_cell(q.title['en'])} | "
-                f"{_cell(q.title['zh'])} | {q.points:g} |"
+                f"| [`{q.id}`]({q.topic}/{q.id}/question.yaml) | {_cell(_title(q, 'en'))} | "
+                f"{_cell(_title(q, 'zh'))} | {q.points:g} |"
             )
         lines.append("")
     lines.append("## Assignments\n")

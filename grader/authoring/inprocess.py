@@ -6,10 +6,11 @@ selftest` grades the same code through the real sandbox.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..bank.model import Question
+from ..bank.variants import render
 from ..judge.grading import QuestionResult, grade_questions
 from ..judge.runner import RunOptions
 from ..judge.student import Student
@@ -36,10 +37,23 @@ class Run:
         return self.result.score / self.result.max_score if self.result.max_score > 0 else 0.0
 
 
-def run_in_process(question: Question, code: str, options: RunOptions | None = None) -> Run:
-    """Exec `code` as one cell, then grade `question` against it; keeps the variables it set."""
+def run_in_process(
+    question: Question,
+    code: str,
+    options: RunOptions | None = None,
+    variant: dict[str, Any] | None = None,
+) -> Run:
+    """Exec `code` as one cell, then grade `question` against it; keeps the variables it set.
+    With `variant`, `code` (bank code: a template) and the question are those of that variant,
+    and the checks get it as their `variant` fixture."""
     limits = Limits()
     session = InProcessSession(limits)
+    options = options or RunOptions(debug=True)
+    if question.variants:
+        variant = variant or question.variant(0)  # bank code of a variant question: a template
+        code = render(code, variant)
+        question = question.rendered(variant)
+        options = replace(options, variants={question.id: variant})
     try:
         outcome = session.run_cell(code, limits.cell_timeout)
         error = (
@@ -50,9 +64,7 @@ def run_in_process(question: Question, code: str, options: RunOptions | None = N
             else outcome.status
         )
         student = Student(lambda: session, limits.call_timeout)
-        (result,) = grade_questions(
-            [question], student, VERIFY_SEED, options or RunOptions(debug=True)
-        )
+        (result,) = grade_questions([question], student, VERIFY_SEED, options)
         namespace = session.agent.namespace
         values = {
             d.name: namespace[d.name]
@@ -65,8 +77,11 @@ def run_in_process(question: Question, code: str, options: RunOptions | None = N
 
 
 def run_code_in_process(
-    question: Question, code: str, options: RunOptions | None = None
+    question: Question,
+    code: str,
+    options: RunOptions | None = None,
+    variant: dict[str, Any] | None = None,
 ) -> tuple[QuestionResult, str | None]:
     """Exec `code` as one cell, then grade `question` against it. Returns (result, cell error)."""
-    run = run_in_process(question, code, options)
+    run = run_in_process(question, code, options, variant)
     return run.result, run.error

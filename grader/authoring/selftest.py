@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..bank.model import Bank, Question
+from ..bank.variants import render
 from ..execute import CELL_PROBLEMS
 from ..statuses import NOT_PASSED
 from .leaks import Leak, find_leaks
@@ -61,6 +62,10 @@ class VariantResult:
     caught: bool | None = None  # a mutant: ran cleanly and lost points on a hidden check
     credit: float | None = None  # a mutant's declared credit (the most it may earn)
     seconds: float = 0.0
+    # the question's variant (docs/variants.md): {} for the default, which the per-topic
+    # counts use; every other checked variant is graded the same way, its failures reported
+    params: dict[str, Any] = field(default_factory=dict)
+    params_index: int = 0
 
 
 @dataclass
@@ -82,12 +87,15 @@ class SelftestReport:
         return not self.failures
 
     def of(self, variant_prefix: str) -> list[VariantResult]:
-        return [r for r in self.results if r.variant.startswith(variant_prefix)]
+        """The results of one kind, in the default variant of each question."""
+        return [
+            r for r in self.results if r.variant.startswith(variant_prefix) and not r.params_index
+        ]
 
     def topic_counts(self) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
         for r in self.results:
-            if r.topic is None:
+            if r.topic is None or r.params_index:
                 continue
             row = counts.setdefault(
                 r.topic,
@@ -115,6 +123,21 @@ class SelftestReport:
                 row["mutants_caught"] += is_caught(r)
                 row["mutants_within_credit"] += within_credit(r)
         return counts
+
+    def variant_counts(self) -> dict[str, int]:
+        """How many questions with variants, variants and submissions of them were graded."""
+        varied = {r.id for r in self.results if r.params}
+        return {
+            "questions": len(varied),
+            "variants": len(
+                {(r.id, r.params_index) for r in self.results if r.id in varied and r.topic}
+            ),
+            "submissions": sum(1 for r in self.results if r.id in varied and r.topic),
+            "failed": sum(1 for r in self.results if r.id in varied and r.topic and not r.ok),
+            "per_student_notebooks": sum(
+                1 for r in self.results if r.topic is None and "@" in r.variant
+            ),
+        }
 
     def kill_rate(self) -> float | None:
         mutants = self.of("mutant:")
@@ -147,6 +170,7 @@ class SelftestReport:
                 "mean_score_fraction": _mean([score_fraction(m) for m in mutants]),
             },
             "kill_rate": self.kill_rate(),
+            "variants": self.variant_counts(),
             "topics": self.topic_counts(),
             "assignment_notebooks": {
                 "ok": sum(r.ok for r in notebooks),
@@ -327,6 +351,61 @@ def assignment_notebooks(bank: Bank, name: str) -> list[tuple[str, Path, Callabl
     ]
 
 
+# A variant assignment is tested on notebooks built for these students with this secret: each
+# student's solution must earn full marks as that student, and lose points as another.
+SELFTEST_STUDENTS = ("selftest-ada", "selftest-bo", "selftest-chen")
+SELFTEST_SECRET = b"bank-selftest-secret-not-a-course-secret"
+
+
+def _per_student_notebooks(bank: Bank, grader: Grader, name: str, grade: Callable) -> None:
+    from ..grade import question_variants as drawn_variants
+    from ..notebooks import build_notebook, notebook_text
+    from ..submission import parse_submission
+
+    assignment = bank.assignments[name]
+    questions = bank.assignment_questions(name)
+    saved, grader.secret = grader.secret, SELFTEST_SECRET
+    try:
+        for position, student in enumerate(SELFTEST_STUDENTS):
+            chosen = drawn_variants(bank, name, questions, student, SELFTEST_SECRET)
+            other = SELFTEST_STUDENTS[(position + 1) % len(SELFTEST_STUDENTS)]
+            built = {
+                "solution-notebook": build_notebook(
+                    bank, assignment, "both", True, chosen, student
+                ),
+                "template-zh": build_notebook(bank, assignment, "zh", False, chosen, student),
+            }
+            for variant, notebook in built.items():
+                label = f"{variant}@{student}"
+                data = notebook_text(notebook).encode("utf-8")
+                submission = parse_submission(data, Path(f"{label}.ipynb"))
+                judge = judge_full_marks if variant == "solution-notebook" else judge_zero_hidden
+                grade(name, None, label, submission, judge, assignment=name, student=student)
+                if variant == "solution-notebook":
+                    # the same notebook handed in under another student's id must lose points
+                    grade(
+                        name,
+                        None,
+                        f"{label} graded as {other}",
+                        submission,
+                        judge_not_full_marks,
+                        assignment=name,
+                        student=other,
+                    )
+    finally:
+        grader.secret = saved
+
+
+def judge_not_full_marks(result: dict[str, Any]) -> tuple[bool, str]:
+    score, maximum = result["score"], result["max_score"]
+    if score >= maximum - 1e-9:
+        return False, (
+            "another student's solution earned full marks: the variants of this assignment do not "
+            "change the answers (or the two students drew the same variants)"
+        )
+    return True, ""
+
+
 def run_selftest(
     bank: Bank,
     grader: Grader,
@@ -348,10 +427,19 @@ def run_selftest(
         assignment: str,
         question_ids: list[str] | None = None,
         credit: float | None = None,
+        params: dict[str, Any] | None = None,
+        params_index: int = 0,
+        student: str | None = None,
     ) -> None:
         t0 = time.perf_counter()
         try:
-            result = grader.grade(submission, assignment=assignment, question_ids=question_ids)
+            result = grader.grade(
+                submission,
+                assignment=assignment,
+                question_ids=question_ids,
+                variants={question_ids[0]: params} if params and question_ids else None,
+                student=student,
+            )
         except Exception as exc:  # the grader failing on one variant must not stop the rest
             outcome = VariantResult(
                 ident,
@@ -380,6 +468,10 @@ def run_selftest(
                 outcome.caught = judge_mutant(result, credit=1.0)[0]  # whatever it earns
         if credit is not None:
             outcome.credit = credit
+        if params:
+            outcome.params, outcome.params_index = params, params_index
+            if outcome.problem:
+                outcome.problem = f"in variant {params}: {outcome.problem}"
         outcome.seconds = round(time.perf_counter() - t0, 4)
         results.append(outcome)
 
@@ -387,20 +479,27 @@ def run_selftest(
     for qid in question_ids:
         question = bank.questions[qid]
         credits = {f"mutant:{m.name}": m.credit for m in question.mutants}
-        for variant, code, judge in question_variants(question):
-            submission = one_cell_submission(f"{qid} {variant}", code)
-            grade(
-                qid,
-                question.topic,
-                variant,
-                submission,
-                judge,
-                assignment=f"selftest:{qid}",
-                question_ids=[qid],
-                credit=credits.get(variant),
-            )
+        for index, params in enumerate(question.checked_variants()):
+            for variant, code, judge in question_variants(question):
+                code = render(code, params) if params else code
+                submission = one_cell_submission(f"{qid} {variant} {params}", code)
+                grade(
+                    qid,
+                    question.topic,
+                    variant,
+                    submission,
+                    judge,
+                    assignment=f"selftest:{qid}",
+                    question_ids=[qid],
+                    credit=credits.get(variant),
+                    params=params,
+                    params_index=index,
+                )
 
     for name in assignments:
+        if bank.assignments[name].variants:
+            _per_student_notebooks(bank, grader, name, grade)
+            continue
         for variant, path, judge in assignment_notebooks(bank, name):
             try:
                 submission = load_submission(path)
@@ -523,6 +622,19 @@ def print_report(report: SelftestReport, console: Any, err_console: Any) -> None
         mutants = report.of("mutant:")
         caught = sum(is_caught(m) for m in mutants)
         console.print(f"mutant kill rate: {rate:.1%} ({caught}/{len(mutants)})")
+    varied = report.variant_counts()
+    if varied["questions"]:
+        console.print(
+            f"variants: {varied['questions']} question(s) with variants, {varied['variants']} "
+            f"variants checked ({varied['submissions']} submissions, {varied['failed']} failed)"
+            + (
+                f"; {varied['per_student_notebooks']} per-student notebooks of variant "
+                "assignments (solutions as their student and as another, templates)"
+                if varied["per_student_notebooks"]
+                else ""
+            ),
+            markup=False,
+        )
     skipped = sum(r.skipped for r in report.results)
     if skipped:
         console.print(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ..bank.loader import BankProblem, load_bank, relative_path
 from ..bank.model import Bank, Question
@@ -107,7 +108,24 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
             )
         )
 
-    reference = run_in_process(question, question.solution())
+    for variant in question.checked_variants():
+        found = _judged_problems(bank, question, variant, answer_kind)
+        if found:
+            # the first variant that fails is enough to fix; the others would repeat it
+            where = f"variant {variant}: " if variant else ""
+            problems += [BankProblem(p.file, p.field, where + p.problem) for p in found]
+            break
+    return problems
+
+
+def _judged_problems(
+    bank: Bank, question: Question, variant: dict[str, Any], answer_kind: bool
+) -> list[BankProblem]:
+    """What grading the reference, alternates, starter and mutants in one variant shows."""
+    rel = relative_path(question.question_file, bank.root)
+    problems: list[BankProblem] = []
+    reference = run_in_process(question, question.solution(), None, variant)
+    shown = question.rendered(variant)
     solution_rel = relative_path(question.solution_path, bank.root)
     if reference.error:
         problems.append(BankProblem(solution_rel, "", f"the reference raised {reference.error}"))
@@ -142,7 +160,7 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
     if check_typos:
         return problems  # alternates, starter and mutants cannot be judged by broken checks
     for alternate in question.alternates:
-        run = run_in_process(question, alternate.code)
+        run = run_in_process(question, alternate.code, None, variant)
         field_name = f"alternates.{alternate.name}"
         if run.error:
             problems.append(
@@ -160,7 +178,7 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
                 )
             )
 
-    starter = run_in_process(question, question.starter, AS_GRADED)
+    starter = run_in_process(question, question.starter, AS_GRADED, variant)
     if starter.result.hidden_score() > 1e-9:
         passed = [c.name for c in starter.result.checks if c.visibility == "hidden" and c.score > 0]
         problems.append(
@@ -175,7 +193,7 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
 
     runs = [("starter", starter.result, starter.values)]
     for mutant in question.mutants:
-        run = run_in_process(question, mutant.code, AS_GRADED)
+        run = run_in_process(question, mutant.code, AS_GRADED, variant)
         runs.append((f"mutant:{mutant.name}", run.result, run.values))
         field_name = f"mutants.{mutant.name}"
         if not any(c.visibility == "hidden" and c.status in NOT_PASSED for c in run.result.checks):
@@ -201,11 +219,11 @@ def verify_question(bank: Bank, question: Question) -> list[BankProblem]:
 
     problems += [
         BankProblem(rel, field_name, problem)
-        for field_name, problem in hint_problems(question, reference.values)
+        for field_name, problem in hint_problems(shown, reference.values)
     ]
     if answer_kind:
         checks_rel = relative_path(question.checks_path, bank.root)
-        for leak in leaks_in(question, reference.values, runs):
+        for leak in leaks_in(shown, reference.values, runs):
             message = " ".join(leak.message.split())
             problems.append(
                 BankProblem(

@@ -17,6 +17,7 @@ import jsonschema
 import yaml
 
 from .model import Alternate, Assignment, Bank, DefinedName, Mutant, PublicCheck, Question
+from .variants import ORDER
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -204,6 +205,7 @@ def load_bank(
             file,
             data.get("hand_in"),
             data.get("intercell_seed"),
+            bool(data.get("variants", False)),
         )
 
     bank = Bank(
@@ -275,6 +277,9 @@ def _load_question(
     if len(set(alternate_names)) != len(alternate_names):
         problems.append(BankProblem(rel, "alternates", "two alternates share a name"))
         ok = False
+    for problem in _variant_problems(data):
+        problems.append(BankProblem(rel, "variants", problem))
+        ok = False
     checks = file.parent / "checks.py"
     # A public bank (a student repository's copy) holds no hidden checks and no references.
     if not checks.exists() and not public:
@@ -282,10 +287,12 @@ def _load_question(
             BankProblem(relative_path(checks, root), "", "is missing: hidden checks live there")
         )
         ok = False
-    solution = solutions_dir / f"{data['id']}.py"
+    # A question with variants has a template for a reference (`{name}` placeholders, not
+    # Python until filled in): `.py.tmpl`, so that linters and editors do not read it as code.
+    solution = solutions_dir / f"{data['id']}{'.py.tmpl' if data.get('variants') else '.py'}"
     if not solution.exists() and not imported and not public:
         problems.append(
-            BankProblem(rel, "id", f"has no reference solution: create solutions/{data['id']}.py")
+            BankProblem(rel, "id", f"has no reference solution: create solutions/{solution.name}")
         )
         ok = False
     if not ok:
@@ -313,7 +320,35 @@ def _load_question(
         source=data.get("source", "bank"),
         otter=data.get("otter"),
         graded_at=data.get("graded_at", "end"),
+        variants=dict(data.get("variants", {})),
+        variant_sample=data.get("variant_sample"),
+        choices=data.get("choices"),
     )
+
+
+def _variant_problems(data: dict[str, Any]) -> list[str]:
+    """What the schema cannot say about a question's variants."""
+    parameters = data.get("variants") or {}
+    problems = []
+    for name, values in parameters.items():
+        if any(values.count(v) > 1 for v in values):
+            problems.append(f"{name}: lists a value twice (each variant must differ)")
+    choices = data.get("choices")
+    if choices is not None:
+        keys = set(choices.get("en", {}))
+        if set(choices.get("zh", {})) != keys:
+            problems.append("choices: zh and en must have the same option keys")
+        orders = parameters.get(ORDER)
+        if not orders:
+            problems.append(f"choices: needs a variant parameter {ORDER!r} (the option orders)")
+        elif any(sorted(o) != sorted(keys) for o in orders):
+            problems.append(f"{ORDER}: each value must list every option key of choices once")
+        if not all("{choices}" in data["prompt"][lang] for lang in ("zh", "en")):
+            problems.append("choices: both prompts must show them with {choices}")
+    sample = data.get("variant_sample")
+    if sample is not None and not parameters:
+        problems.append("variant_sample: the question declares no variants")
+    return problems
 
 
 def _mutant(data: dict[str, Any]) -> Mutant:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from . import variants as variant_space
 
 LANGUAGES = ("zh", "en")
 
@@ -66,6 +68,57 @@ class Question:
     # "end": checks read the namespace after the last cell; "check": as it was at the
     # question's `grader.check(...)` cell, as otter grades (see execute.py)
     graded_at: str = "end"
+    # per-student variants (grader/bank/variants.py): parameter -> its allowed values, in order
+    variants: dict[str, list[Any]] = field(default_factory=dict)
+    variant_sample: int | None = None  # how many variants validate proves, when not all
+    choices: dict[str, dict[str, str]] | None = None  # lang -> option key -> text (`{choices}`)
+
+    @property
+    def variant_count(self) -> int:
+        return variant_space.space_size(self.variants) if self.variants else 1
+
+    def variant(self, index: int) -> dict[str, Any]:
+        """Variant number `index` ({} for a question without variants); 0 is the default."""
+        return variant_space.variant_at(self.variants, index) if self.variants else {}
+
+    def checked_variants(self) -> list[dict[str, Any]]:
+        """The variants validate and selftest prove (all, or the declared sample)."""
+        if not self.variants:
+            return [{}]
+        indices = variant_space.checked_indices(self.variant_count, self.variant_sample)
+        return [self.variant(i) for i in indices]
+
+    def rendered(self, variant: dict[str, Any]) -> Question:
+        """This question as a student with `variant` sees it: prompt, starter, public doctests
+        and mutant texts filled in. Without variants it is the question itself."""
+        if not self.variants:
+            return self
+
+        def text(value: str, lang: str | None = None) -> str:
+            choices = (self.choices or {}).get(lang or "en")
+            return variant_space.render(value, variant, choices)
+
+        def both(value: dict[str, str] | None) -> dict[str, str] | None:
+            return None if value is None else {k: text(v, k) for k, v in value.items()}
+
+        return replace(
+            self,
+            title=both(self.title) or {},
+            prompt=both(self.prompt) or {},
+            starter=text(self.starter),
+            hint=both(self.hint),
+            public_checks=[replace(c, doctest=text(c.doctest)) for c in self.public_checks],
+            mutants=[
+                replace(m, code=text(m.code), mistake=both(m.mistake) or {}, hint=both(m.hint))
+                for m in self.mutants
+            ],
+            alternates=[replace(a, code=text(a.code)) for a in self.alternates],
+        )
+
+    def solution_for(self, variant: dict[str, Any]) -> str:
+        """The reference answer of this variant (the solution file is a template too)."""
+        code = self.solution()
+        return variant_space.render(code, variant) if self.variants else code
 
     @property
     def check_name(self) -> str:
@@ -118,6 +171,7 @@ class Assignment:
     path: Path
     hand_in: dict[str, str] | None = None  # how this course collects notebooks, {en, zh}
     intercell_seed: dict[str, Any] | None = None  # otter's {seed, variable} (execute.py)
+    variants: bool = False  # each student gets their own draw of each question's variants
 
 
 @dataclass

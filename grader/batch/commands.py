@@ -27,7 +27,7 @@ Examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..commandline import add_feedback_arguments, add_limit_arguments
+    from ..commandline import add_feedback_arguments, add_limit_arguments, add_secret_argument
 
     parser = subparsers.add_parser(
         "batch",
@@ -56,6 +56,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="which submission counts when a student has several: the latest (default) or the "
         "best; recorded in the gradebook, so exports and reports follow it",
     )
+    add_secret_argument(parser)
+    parser.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="the class roster (CSV with a `student` column): a submission of an id not in it "
+        "is graded and flagged in its result",
+    )
     add_limit_arguments(parser)
     add_feedback_arguments(parser)
     parser.set_defaults(handler=cmd_batch)
@@ -81,6 +88,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         limits_from_args,
         load_bank_or_exit,
         require_assignments,
+        require_variant_identity,
+        roster_ids,
+        secret_from_args,
     )
     from ..gradebook.store import Gradebook, GradebookProblem
     from .pool import PoolProblem
@@ -96,6 +106,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         )
     bank = load_bank_or_exit(args)
     require_assignments(bank, args.assignment)
+    # the ids come from the source's file names or nbgrader tree; the secret must be here
+    require_variant_identity(bank, args.assignment, args, student="from the source")
+    secret = secret_from_args(args)
+    roster = roster_ids(args)
     if args.device == "cuda":  # refuse before any worker starts when there is no CUDA here
         devices_from_args(args)  # (only then: it imports torch, ~2 s the workers would wait)
     config = GradeConfig(
@@ -108,6 +122,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         limits=asdict(limits_from_args(args)),
         diagnose=args.diagnose,
         hints=args.hints,
+        secret=secret.decode("utf-8") if secret else None,
+        roster=sorted(roster) if roster is not None else None,
     )
     progress = Progress(
         TextColumn("[bold]{task.description}[/bold]"),

@@ -22,13 +22,15 @@ from .worker import GradeConfig, WorkerGrader, outcome_error
 _GRADERS: dict[str, WorkerGrader] = {}
 
 
-def grade_on_worker(config: dict[str, Any], label: str, data: bytes) -> dict[str, Any]:
+def grade_on_worker(
+    config: dict[str, Any], label: str, data: bytes, student: str | None = None
+) -> dict[str, Any]:
     """The Dask task: grade one submission with this worker's warm engine."""
     cfg = GradeConfig(**config)
     grader = _GRADERS.get(cfg.key())
     if grader is None:
         grader = _GRADERS[cfg.key()] = WorkerGrader(cfg)
-    return grader.grade(label, data)
+    return grader.grade(label, data, student)
 
 
 class CloseEngines(WorkerPlugin):
@@ -85,7 +87,12 @@ def run_on_dask(
             if task is None:
                 return False
             future = client.submit(
-                grade_on_worker, _config_dict(config), task.label, task.data, pure=False
+                grade_on_worker,
+                _config_dict(config),
+                task.label,
+                task.data,
+                task.student,
+                pure=False,
             )
             in_flight[future.key] = task
             pending.add(future)

@@ -40,6 +40,7 @@ class Task:
     label: str
     data: bytes
     payload: Any = None  # whatever the caller needs back with the outcome
+    student: str | None = None  # from the source's file names or tree (draws variants)
 
 
 def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
@@ -62,7 +63,10 @@ def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
         while True:
             header = json.loads(conn.recv_bytes())
             data = conn.recv_bytes()
-            outcome = grader.grade(header["label"], data)
+            student = header.get("student")
+            outcome = grader.grade(
+                header["label"], data, student if isinstance(student, str) else None
+            )
             outcome["task_id"] = header["task_id"]
             conn.send_bytes(json.dumps(outcome).encode())
     except (EOFError, OSError):
@@ -90,7 +94,11 @@ class _Worker:
     def send(self, task: Task, timeout: float) -> None:
         self.task = task
         self.deadline = time.monotonic() + timeout
-        self.conn.send_bytes(json.dumps({"task_id": task.task_id, "label": task.label}).encode())
+        self.conn.send_bytes(
+            json.dumps(
+                {"task_id": task.task_id, "label": task.label, "student": task.student}
+            ).encode()
+        )
         self.conn.send_bytes(task.data)
 
     def hang_up(self) -> None:

@@ -124,7 +124,9 @@ def _tasks(
             tick("skipped")
             continue
         dispatched.add(key)
-        yield Task(task_id, candidate.label, data, payload=(candidate, sha))
+        yield Task(
+            task_id, candidate.label, data, payload=(candidate, sha), student=candidate.student
+        )
 
 
 def _store(

@@ -28,6 +28,8 @@ class GradeConfig:
     limits: dict[str, Any] = field(default_factory=lambda: asdict(Limits()))
     diagnose: bool = True  # match wrong answers against the bank's known mistakes
     hints: str = "show"  # show or hide a diagnosis's hint in what students read
+    secret: str | None = None  # the course secret, for variant assignments (never stored)
+    roster: list[str] | None = None  # the class's ids: a submission of another id is flagged
 
     def key(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -60,10 +62,12 @@ class WorkerGrader:
             bank_root=Path(config.bank_root) if config.bank_root else None,
             diagnose=config.diagnose,
             hints=config.hints,
+            secret=config.secret.encode("utf-8") if config.secret else None,
+            roster=frozenset(config.roster) if config.roster is not None else None,
         )
         self.bank = self.grader.bank
 
-    def grade(self, label: str, data: bytes) -> dict[str, Any]:
+    def grade(self, label: str, data: bytes, student: str | None = None) -> dict[str, Any]:
         """{"result": JSON text} or {"error": one line}; never raises for a bad submission."""
         from ..submission import NotebookProblem, parse_submission
 
@@ -72,7 +76,7 @@ class WorkerGrader:
         except NotebookProblem as exc:
             return outcome_error(str(exc))
         try:
-            result = self.grader.grade(submission)
+            result = self.grader.grade(submission, student=student)
         except Exception as exc:  # the grader failed on this one: record it, keep going
             return outcome_error(f"{label}: the grader failed: {type(exc).__name__}: {exc}")
         return outcome_ok(result)

@@ -20,12 +20,14 @@ from ..commandline import (
     UsageProblem,
     add_feedback_arguments,
     add_limit_arguments,
+    add_student_arguments,
     console,
     devices_from_args,
     err_console,
     grader_from_args,
     load_bank_or_exit,
     require_assignments,
+    require_variant_identity,
 )
 from .junit import NotebookOutcome, write_junit
 from .publicbank import is_public_bank, write_public_bank
@@ -104,6 +106,7 @@ def cmd_ci(args: argparse.Namespace) -> int:
             f"{bank.root} is a public bank (no hidden checks): add --public-only, or grade "
             "all checks in the course repository"
         )
+    require_variant_identity(bank, args.assignment, args)
     notebooks = find_notebooks(args.paths or ["."])
     devices_from_args(args)  # exit 2 before anything else when --device cuda has no CUDA
 
@@ -126,7 +129,9 @@ def cmd_ci(args: argparse.Namespace) -> int:
                 continue
             try:
                 assert grader is not None
-                result = grader.grade(submission, public_only=args.public_only)
+                result = grader.grade(
+                    submission, public_only=args.public_only, student=args.student
+                )
             except Exception as exc:  # the grader's own failure: record it, go on
                 grader_failed = True
                 message = f"{path}: the grader failed: {type(exc).__name__}: {exc}"
@@ -216,6 +221,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="X",
         help="exit 1 when a notebook scores below this fraction of its maximum: 0.6 or 60%%",
     )
+    add_student_arguments(parser)
     add_limit_arguments(parser)
     add_feedback_arguments(parser)
     parser.set_defaults(handler=cmd_ci)

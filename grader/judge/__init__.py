@@ -5,6 +5,7 @@ Check files import their helpers from here:
     from grader.judge import points, check_tensor, check_equal, CheckFailed
 """
 
+from ..bank.variants import choice_label
 from ..sandbox.inside.codec import JudgeFunction, Opaque, remote_info
 from .api import fixture, points
 from .assertions import (
@@ -52,6 +53,7 @@ __all__ = [
     "check_used_autograd",
     "check_untouched",
     "check_values",
+    "choice_label",
     "describe_type",
     "describe_type_zh",
     "device_of",

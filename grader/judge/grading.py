@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,8 +100,10 @@ def grade_questions(
     options: RunOptions | None = None,
 ) -> list[QuestionResult]:
     options = options or RunOptions()
+    shared = options
     results = []
     for question in questions:
+        options = dataclasses.replace(shared, variant=shared.variants.get(question.id, {}))
         result = QuestionResult(question.id)
         lost: list[CheckResult] = []
         checks = question_checks(question, options.public_only)

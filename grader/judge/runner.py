@@ -8,6 +8,7 @@ expected values into the feedback. What is kept: `test_*` functions, fixtures by
 
 from __future__ import annotations
 
+import copy
 import doctest
 import hashlib
 import importlib.util
@@ -30,7 +31,7 @@ from .api import FIXTURE_ATTR, POINTS_ATTR
 from .assertions import CheckFailed, zh_of
 from .student import Student, StudentCodeProblem
 
-BUILTIN_FIXTURES = ("student", "rng", "seed", "device")
+BUILTIN_FIXTURES = ("student", "rng", "seed", "device", "variant")
 DEVICES = ("cpu", "cuda")
 
 
@@ -394,6 +395,10 @@ class RunOptions:
     scopes: dict[str, str] = field(default_factory=dict)
     # code run in the sandbox before each question's checks (otter's intercell seed)
     prelude: str = ""
+    # question id -> its variant (docs/variants.md); `variant` is the one of the question
+    # being graded, the `variant` fixture of its checks
+    variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    variant: dict[str, Any] = field(default_factory=dict)
 
 
 def run_check(
@@ -423,7 +428,13 @@ def run_check(
         return result("skipped", 0.0, reason, SKIP_REASONS_ZH.get(reason))
     seed = check_seed(base_seed, check)
     rng = torch.Generator().manual_seed(seed)
-    context = {"student": student, "rng": rng, "seed": seed}
+    # a fresh copy per check: a check that changes its variant changes nothing for the next
+    context = {
+        "student": student,
+        "rng": rng,
+        "seed": seed,
+        "variant": copy.deepcopy(options.variant),
+    }
     student.start_check(check.name)
     try:
         check.runner(context)

@@ -107,7 +107,7 @@ def _test_cell(cell: TestCell) -> Any:
 def _solution(question: Question) -> str:
     if question.source == "otter" or not question.solution_path.exists():
         return question.starter  # an imported question has no reference answer
-    return question.solution().rstrip("\n")
+    return question.solution_for(question.variant(0)).rstrip("\n")
 
 
 def build_master(bank: Bank, assignment: str) -> tuple[nbformat.NotebookNode, list[str], int]:
@@ -126,6 +126,8 @@ def build_master(bank: Bank, assignment: str) -> tuple[nbformat.NotebookNode, li
     unexpressible: list[str] = []
     exported = 0
     for question in bank.assignment_questions(assignment):
+        # otter has no per-student variants: a question with variants goes in its default one
+        question = question.rendered(question.variant(0))
         tests, missing, all_or_nothing = question_cells(question, bank)
         unexpressible += missing
         if not tests:

@@ -46,6 +46,21 @@ class QuestionStats:
 
 
 @dataclass(frozen=True)
+class VariantStats:
+    """One variant of a question with variants: how the students who got it scored (a variant
+    much harder than its siblings shows here)."""
+
+    question: str
+    label: str  # its parameters, `shape=(2, 3, 4)`
+    max_score: float
+    scores: list[float]
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.scores) if self.scores else 0.0
+
+
+@dataclass(frozen=True)
 class CheckStats:
     question: str
     name: str
@@ -106,6 +121,7 @@ class ClassReport:
     messages: list[MessageStats]
     seconds: list[float]
     misconceptions: list[Misconceptions] = field(default_factory=list)
+    variants: list[VariantStats] = field(default_factory=list)
     plots: dict[str, str] = field(default_factory=dict)  # name -> SVG text
 
     @property
@@ -154,6 +170,7 @@ def build_class_report(
     wrong: Counter[str] = Counter()
     diagnosed: dict[str, Counter[str]] = defaultdict(Counter)
     mistake_text: dict[tuple[str, str], str] = {}
+    by_variant: dict[tuple[str, str], list[float]] = defaultdict(list)
 
     for student, result in results:
         for q in result["questions"]:
@@ -166,6 +183,8 @@ def build_class_report(
                     diagnosed[q["id"]][diagnosis["mutant"]] += 1
                     mistake_text[(q["id"], diagnosis["mutant"])] = diagnosis["mistake"]["en"]
             scores[q["id"]].append(q["score"])
+            if q.get("variant"):
+                by_variant[(q["id"], variant_label(q["variant"]))].append(q["score"])
             maxima[q["id"]] = max(maxima.get(q["id"], 0.0), q["max_score"])
             for c in q["checks"]:
                 key = (q["id"], c["name"])
@@ -231,8 +250,19 @@ def build_class_report(
             if wrong[q.id]
         ],
     )
+    report.variants = [
+        VariantStats(qid, label, maxima.get(qid, 0.0), by_variant[(qid, label)])
+        for qid in order
+        for label in sorted(label for question, label in by_variant if question == qid)
+    ]
     report.plots = _plots(report)
     return report
+
+
+def variant_label(variant: dict[str, Any]) -> str:
+    from ..bank.variants import format_value
+
+    return ", ".join(f"{name}={format_value(value)}" for name, value in variant.items())
 
 
 def _plots(report: ClassReport) -> dict[str, str]:

@@ -143,6 +143,8 @@ def _question(raw: dict[str, Any], bank: Bank, lang: str, hints: str) -> Questio
         for group in failure_groups(raw["checks"], lang)
     ]
     question = bank.questions.get(raw["id"])
+    if question is not None and raw.get("variant") and question.variants:
+        question = question.rendered(raw["variant"])  # the prompt this student was given
     # A question the bank no longer has still gets its scores; only title, prompt and hint go.
     return QuestionFeedback(
         id=raw["id"],

@@ -2,8 +2,14 @@ import torch
 
 from grader.judge import CheckFailed, points
 
-# The expected shapes, in d2l's denominator layout.
-EXPECTED = [(5,), (3, 4), (3, 6), (2, 7)]
+
+def expected(variant):
+    """The four shapes in d2l's denominator layout: a gradient of a scalar has the shape of
+    the variable; ∇ₓy for x ∈ ℝⁿ and y ∈ ℝᵐ is n × m."""
+    n = variant["x1"][0]
+    m2, n2 = variant["A2"][:2]  # y = A x: x ∈ ℝ^n2, y ∈ ℝ^m2
+    p3, q3 = variant["A3"][:2]  # y = xᵀA: x ∈ ℝ^p3, y ∈ ℝ^q3
+    return [(n,), (n2, m2), (p3, q3), tuple(variant["X4"])]
 
 
 def shapes(student):
@@ -17,10 +23,10 @@ def shapes(student):
     return [tuple(s) if type(s) in (torch.Size, list) else s for s in value]
 
 
-def check_items(student, items):
-    got = shapes(student)
+def check_items(student, variant, items):
+    got, wanted = shapes(student), expected(variant)
     for index in items:
-        if got[index] != EXPECTED[index]:
+        if got[index] != wanted[index]:
             raise CheckFailed(
                 f"item {index + 1} of GRAD_SHAPES is not right.",
                 zh=f"GRAD_SHAPES 的第 {index + 1} 项不对。",
@@ -28,14 +34,14 @@ def check_items(student, items):
 
 
 @points(2)
-def test_gradients_of_scalars(student):
+def test_gradients_of_scalars(student, variant):
     """items 1 and 4: the gradient of a scalar has the shape of the variable
     zh: 第 1、4 项：标量的梯度和变量形状相同"""
-    check_items(student, [0, 3])
+    check_items(student, variant, [0, 3])
 
 
 @points(2)
-def test_gradients_of_vectors(student):
+def test_gradients_of_vectors(student, variant):
     """items 2 and 3: d2l's layout for the derivative of a vector by a vector
     zh: 第 2、3 项：向量对向量求导时 d2l 用的布局"""
-    check_items(student, [1, 2])
+    check_items(student, variant, [1, 2])

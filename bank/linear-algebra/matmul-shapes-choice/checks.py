@@ -1,40 +1,44 @@
 import torch
 
-from grader.judge import CheckFailed, Text, check_choice, points
+from grader.judge import CheckFailed, Text, check_choice, choice_label, points
 
+# the options by key; the variant's `order` says which letter each one is shown under
 EXPRESSIONS = {
-    "A": lambda M, N, v: torch.mm(M, N),
-    "B": lambda M, N, v: torch.mm(N, M),
-    "C": lambda M, N, v: torch.mv(M, v),
-    "D": lambda M, N, v: torch.mv(N, v),
-    "E": lambda M, N, v: M @ v,
-    "F": lambda M, N, v: torch.mm(M, v),
-    "G": lambda M, N, v: M * N,
-    "H": lambda M, N, v: torch.mm(N.T, M.T),
+    "mm_MN": lambda M, N, v: torch.mm(M, N),
+    "mm_NM": lambda M, N, v: torch.mm(N, M),
+    "mv_Mv": lambda M, N, v: torch.mv(M, v),
+    "mv_Nv": lambda M, N, v: torch.mv(N, v),
+    "matmul_Mv": lambda M, N, v: M @ v,
+    "mm_Mv": lambda M, N, v: torch.mm(M, v),
+    "mul_MN": lambda M, N, v: M * N,
+    "mm_NtMt": lambda M, N, v: torch.mm(N.T, M.T),
 }
 
 
-def operands():
-    return torch.ones(2, 3), torch.ones(3, 4), torch.ones(3)
+def operands(variant):
+    """M, N and v of the prompt: M is a×b, N is b×c, v has length b."""
+    a, b, c = variant["sizes"]
+    return torch.ones(a, b), torch.ones(b, c), torch.ones(b)
 
 
-def runs(letter):
+def runs(key, variant):
     try:
-        EXPRESSIONS[letter](*operands())
+        EXPRESSIONS[key](*operands(variant))
     except RuntimeError:
         return False
     return True
 
 
 @points(3)
-def test_answer(student):
+def test_answer(student, variant):
     """PRODUCTS_THAT_RUN is the set of the letters of exactly the expressions that run
     zh: PRODUCTS_THAT_RUN 恰好是能运行的那些表达式的字母集合"""
-    correct = {letter for letter in EXPRESSIONS if runs(letter)}
+    letters = [choice_label(variant, key) for key in EXPRESSIONS]
+    correct = {choice_label(variant, key) for key in EXPRESSIONS if runs(key, variant)}
     check_choice(
         student.value("PRODUCTS_THAT_RUN"),
         "PRODUCTS_THAT_RUN",
-        EXPRESSIONS,
+        letters,
         correct,
         wrong=Text(
             "PRODUCTS_THAT_RUN is not correct: compare the inner sizes of each product.",
@@ -44,7 +48,7 @@ def test_answer(student):
 
 
 @points(1)
-def test_shape_h(student):
+def test_shape_h(student, variant):
     """SHAPE_OF_H is the shape of torch.mm(N.T, M.T)
     zh: SHAPE_OF_H 是 torch.mm(N.T, M.T) 的形状"""
     value = student.value("SHAPE_OF_H")
@@ -55,5 +59,5 @@ def test_shape_h(student):
             "SHAPE_OF_H should be a shape, a tuple of ints.",
             zh="SHAPE_OF_H 应当是一个形状，即由整数组成的元组。",
         )
-    if value != tuple(EXPRESSIONS["H"](*operands()).shape):
+    if value != tuple(EXPRESSIONS["mm_NtMt"](*operands(variant)).shape):
         raise CheckFailed("SHAPE_OF_H is not correct.", zh="SHAPE_OF_H 不正确。")

@@ -19,23 +19,25 @@ def check_shape(value, expected, name):
 
 
 @points(1)
-def test_shape_a(student):
-    """SHAPE_A is the shape of X.reshape(-1, 4, 2)
-    zh: SHAPE_A 是 X.reshape(-1, 4, 2) 的形状"""
-    check_shape(student.value("SHAPE_A"), tuple(X.reshape(-1, 4, 2).shape), "SHAPE_A")
+def test_shape_a(student, variant):
+    """SHAPE_A is the shape of the first reshape, whose -1 comes first
+    zh: SHAPE_A 是第一个 reshape（-1 写在最前面）的形状"""
+    _, a, b = variant["shape_a"]
+    check_shape(student.value("SHAPE_A"), tuple(X.reshape(-1, a, b).shape), "SHAPE_A")
 
 
 @points(1)
-def test_shape_b(student):
-    """SHAPE_B is the shape of X.reshape(2, -1).T
-    zh: SHAPE_B 是 X.reshape(2, -1).T 的形状"""
-    check_shape(student.value("SHAPE_B"), tuple(X.reshape(2, -1).T.shape), "SHAPE_B")
+def test_shape_b(student, variant):
+    """SHAPE_B is the shape of the second expression: a reshape, then .T
+    zh: SHAPE_B 是第二个表达式（先 reshape，再 .T）的形状"""
+    rows = variant["shape_b"][0]
+    check_shape(student.value("SHAPE_B"), tuple(X.reshape(rows, -1).T.shape), "SHAPE_B")
 
 
 @points(1)
-def test_numel_c(student):
-    """NUMEL_C is the number of elements of X.reshape(4, 6)[1:]
-    zh: NUMEL_C 是 X.reshape(4, 6)[1:] 的元素个数"""
+def test_numel_c(student, variant):
+    """NUMEL_C is the number of elements of the third expression, sliced with [1:]
+    zh: NUMEL_C 是第三个表达式（用 [1:] 切片）的元素个数"""
     value = student.value("NUMEL_C")
     if type(value) is torch.Tensor and value.numel() == 1 and not value.is_floating_point():
         value = int(value)
@@ -44,5 +46,5 @@ def test_numel_c(student):
             f"NUMEL_C should be an int, but it is {describe_type(value)}.",
             zh=f"NUMEL_C 应当是 int，但它是{describe_type_zh(value)}。",
         )
-    if value != X.reshape(4, 6)[1:].numel():
+    if value != X.reshape(variant["grid_c"])[1:].numel():
         raise CheckFailed("NUMEL_C is not right.", zh="NUMEL_C 不对。")

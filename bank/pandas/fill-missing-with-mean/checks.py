@@ -27,38 +27,47 @@ def random_inputs(rng, n, text_gaps=True):
     return pd.DataFrame(columns)
 
 
-def expected(inputs):
-    return inputs.fillna(inputs.mean(numeric_only=True))
+def expected(inputs, variant):
+    """the means of the numeric columns, rounded as the variant asks, in place of their NaN"""
+    means = inputs.mean(numeric_only=True)
+    decimals = variant["rounding"][0]
+    if decimals is not None:
+        means = means.round(decimals)
+    return inputs.fillna(means)
 
 
 @points(1)
 @pytest.mark.parametrize("n", [5, 8])
-def test_with_a_text_column(student, rng, n):
+def test_with_a_text_column(student, rng, variant, n):
     """numeric NaN replaced by the column mean; the text column and its NaN kept
     zh: 数值列的 NaN 换成该列的均值；文本列及其中的 NaN 保持不变"""
     inputs = random_inputs(rng, n)
     check_frame(
-        student.fill_missing_with_mean(inputs), expected(inputs), "fill_missing_with_mean(inputs)"
+        student.fill_missing_with_mean(inputs),
+        expected(inputs, variant),
+        "fill_missing_with_mean(inputs)",
     )
 
 
 @points(1)
-def test_text_column_without_gaps(student, rng):
+def test_text_column_without_gaps(student, rng, variant):
     """columns without missing values (integers, words) keep their values and dtypes
     zh: 没有缺失值的列（整数列、文本列）保持原来的值和 dtype"""
     inputs = random_inputs(rng, 6, text_gaps=False)
     check_frame(
-        student.fill_missing_with_mean(inputs), expected(inputs), "fill_missing_with_mean(inputs)"
+        student.fill_missing_with_mean(inputs),
+        expected(inputs, variant),
+        "fill_missing_with_mean(inputs)",
     )
 
 
 @points(1)
-def test_inputs_unchanged(student, rng):
+def test_inputs_unchanged(student, rng, variant):
     """correct, and the caller's DataFrame keeps its missing values
     zh: 结果正确，且调用者的 DataFrame 仍保留它的缺失值"""
     inputs = random_inputs(rng, 6)
     call = student.call("fill_missing_with_mean", inputs)
-    check_frame(call.unwrap(), expected(inputs), "fill_missing_with_mean(inputs)")
+    check_frame(call.unwrap(), expected(inputs, variant), "fill_missing_with_mean(inputs)")
     after = call.args_after[0] if call.args_after else None
     if type(after) is not pd.DataFrame or not after.equals(inputs):
         raise CheckFailed(

@@ -1,8 +1,8 @@
-from grader.judge import Text, check_choice, points
+from grader.judge import Text, check_choice, choice_label, points
 
 
 def hiv_tests_independent():
-    """Statement B, computed with d2l's numbers."""
+    """The HIV statement, computed with d2l's numbers."""
     p_hiv, test1, test2 = 0.0015, (1.0, 0.01), (0.98, 0.03)
     p_pos1 = test1[0] * p_hiv + test1[1] * (1 - p_hiv)
     p_pos2 = test2[0] * p_hiv + test2[1] * (1 - p_hiv)
@@ -11,15 +11,15 @@ def hiv_tests_independent():
 
 
 @points(4)
-def test_answer(student):
+def test_answer(student, variant):
     """exactly the true statements
     zh: 恰好选出所有正确的陈述"""
-    true = {"A", "D"} | ({"B"} if hiv_tests_independent() else set())
+    true = {"indep", "disjoint"} | ({"hiv"} if hiv_tests_independent() else set())
     check_choice(
         student.value("TRUE_STATEMENTS"),
         "TRUE_STATEMENTS",
         "ABCDE",
-        true,
+        {choice_label(variant, key) for key in true},
         wrong=Text(
             "TRUE_STATEMENTS is not the set of true statements.",
             zh="TRUE_STATEMENTS 不是正确陈述组成的集合。",

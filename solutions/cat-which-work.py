@@ -1,1 +1,0 @@
-CAT_WHICH_WORK_ANSWER = {"B", "C", "F"}

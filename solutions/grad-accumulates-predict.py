@@ -1,1 +1,0 @@
-ACCUMULATED_GRAD = [1.0, 5.0, 9.0, 13.0]

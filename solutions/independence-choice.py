@@ -1,1 +1,0 @@
-TRUE_STATEMENTS = {"A", "D"}

@@ -1,1 +1,0 @@
-TENSORS_WITH_GRAD = {"A", "D"}

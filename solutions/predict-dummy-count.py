@@ -1,3 +1,0 @@
-N_PLAIN = 6
-N_WITH_NA = 8
-ALL_FALSE_ROWS = 1

@@ -1,2 +1,0 @@
-LEN_PREDICTIONS = (2, 2, 3, 4)
-LEN_AXIS = 0

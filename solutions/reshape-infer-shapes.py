@@ -1,3 +1,0 @@
-SHAPE_A = (3, 4, 2)
-SHAPE_B = (12, 2)
-NUMEL_C = 18
