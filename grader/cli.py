@@ -22,6 +22,7 @@ from .commandline import EXIT_BAD_INPUT, EXIT_FAILED, UsageProblem, err_console
 from .exports import commands as export_commands
 from .otter import commands as otter_commands
 from .reports import commands as report_commands
+from .serve import commands as serve_commands
 
 # In the order `grader --help` lists them: the data flow, bank to reports.
 SUBSYSTEMS = (
@@ -36,6 +37,7 @@ SUBSYSTEMS = (
     ci_commands,
     report_commands,
     otter_commands,
+    serve_commands,
 )
 
 

@@ -73,3 +73,26 @@ def core_max(grade) -> float:
     result = grade(ROOT / "solutions/preliminaries-core.ipynb")
     assert result["score"] == result["max_score"]
     return result["max_score"]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    browser, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not browser or not driver_path:
+        pytest.fail(
+            "headless Chromium is needed to check that the reports render: install the Debian "
+            "packages `chromium chromium-driver` (scripts/setup.sh does, when run as root)"
+        )
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail('selenium is missing: pip install -c constraints.txt -e ".[dev]"')
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    options.add_argument("--window-size=1200,900")
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    yield driver
+    driver.quit()

@@ -210,10 +210,13 @@ def test_correct_alternate_and_unknown_answers_get_no_diagnosis(fork_engine, ban
     alternates = [
         (q.id, a.code)
         for qid in ("grid", "normalize-rows", "quad-form-grad", "concat")
-        for q in [bank.questions[qid]]
+        for q in [bank.questions[qid].rendered(bank.questions[qid].variant(0))]
         for a in q.alternates
     ]
-    references = [(qid, bank.questions[qid].solution()) for qid in ("grid", "normalize-rows")]
+    references = [
+        (qid, bank.questions[qid].solution_for(bank.questions[qid].variant(0)))
+        for qid in ("grid", "normalize-rows")
+    ]
     with Grader(bank, None, engine=fork_engine) as grader:
         correct = _graded(grader, alternates + references, tmp_path, "ok")
         unknown = _graded(grader, UNKNOWN, tmp_path, "unknown")
@@ -232,10 +235,12 @@ def test_every_mutant_is_diagnosed_as_itself_unless_the_checks_cannot_tell(bank)
     diagnosed with itself, with a mutant listed before it that behaves identically (the checks
     cannot tell them apart: the bank's order names it), or with nothing when its behaviour is
     random (a draw without a seed differs between two runs)."""
-    options = RunOptions()
     for question in bank.questions.values():
         if not question.written_for_bank or not question.mutants:
             continue
+        variant = question.variant(0)  # as the non-variant assignments show it
+        question = question.rendered(variant)
+        options = RunOptions(variant=variant)
         checks = question_checks(question)
         traces = [
             mutant_trace(question, m, checks, DIAGNOSIS_SEED, options) for m in question.mutants

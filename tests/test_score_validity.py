@@ -43,6 +43,7 @@ def test_answers_that_skip_the_skill_earn_nothing(grade, tmp_path):
 def test_correct_answers_written_another_way_earn_full_marks(grade, bank, tmp_path, which):
     """The bank's alternates of every core question, in place of the reference answers."""
     core = bank.assignment_questions("preliminaries-core")
+    core = [q.rendered(q.variant(0)) for q in core]  # as preliminaries-core shows them
     alternates = {q.id: q.alternates[which].code for q in core if len(q.alternates) > which}
     assert len(alternates) >= len(SKIPS_THE_SKILL)
     result = grade(solution_with(tmp_path / f"alternates-{which}.ipynb", alternates))
@@ -59,6 +60,7 @@ def test_the_reference_is_still_full_marks(grade):
 def test_both_engines_agree_on_alternates_and_skipped_skills(grade, bank, kernel_engine, tmp_path):
     """The same answers through a real Jupyter kernel: alternates full, skipped skills zero."""
     core = bank.assignment_questions("preliminaries-core")
+    core = [q.rendered(q.variant(0)) for q in core]
     alternates = {q.id: q.alternates[0].code for q in core if q.alternates}
     result = grade(solution_with(tmp_path / "alternates.ipynb", alternates), engine=kernel_engine)
     assert result["engine"] == "kernel" and result["score"] == result["max_score"] > 0

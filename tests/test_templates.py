@@ -61,7 +61,8 @@ def test_zh_template_with_references_passes_every_check(bank, tmp_path, monkeypa
     for cell in nb.cells:
         meta = cell.metadata.get("d2l_grader", {})
         if meta.get("role") == "answer":
-            cell.source = bank.questions[meta["question"]].solution()
+            question = bank.questions[meta["question"]]
+            cell.source = question.solution_for(question.variant(0))
     kernel_tmp = tmp_path / "kernel-tmp"
     kernel_tmp.mkdir()
     monkeypatch.setenv("TMPDIR", str(kernel_tmp))

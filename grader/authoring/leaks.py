@@ -374,7 +374,7 @@ def find_leaks(bank: Bank, question_ids: Iterable[str] | None = None) -> list[Le
         question = bank.questions[qid]
         if question.kind not in ANSWER_KINDS or question.source != "bank":
             continue
-        expected = run_in_process(question, question.solution()).values
+        expected = run_in_process(question, question.solution_for(question.variant(0))).values
         runs = []
         for variant, code in [("starter", question.starter)] + [
             (f"mutant:{m.name}", m.code) for m in question.mutants
@@ -400,7 +400,7 @@ def reference_code_lines(question: Question) -> list[str]:
         + "".join(c.doctest for c in question.public_checks)
     )
     lines = []
-    for line in question.solution().splitlines():
+    for line in question.solution_for(question.variant(0)).splitlines():
         line = line.strip()
         if len(line) >= MIN_CODE_LINE and line not in public and not line.startswith("#"):
             lines.append(line)

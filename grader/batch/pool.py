@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -41,6 +42,7 @@ class Task:
     data: bytes
     payload: Any = None  # whatever the caller needs back with the outcome
     student: str | None = None  # from the source's file names or tree (draws variants)
+    assignment: str | None = None  # another than the pool's (the server serves several)
 
 
 def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
@@ -63,9 +65,12 @@ def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
         while True:
             header = json.loads(conn.recv_bytes())
             data = conn.recv_bytes()
-            student = header.get("student")
+            student, assignment = header.get("student"), header.get("assignment")
             outcome = grader.grade(
-                header["label"], data, student if isinstance(student, str) else None
+                header["label"],
+                data,
+                student if isinstance(student, str) else None,
+                assignment if isinstance(assignment, str) else None,
             )
             outcome["task_id"] = header["task_id"]
             conn.send_bytes(json.dumps(outcome).encode())
@@ -96,7 +101,12 @@ class _Worker:
         self.deadline = time.monotonic() + timeout
         self.conn.send_bytes(
             json.dumps(
-                {"task_id": task.task_id, "label": task.label, "student": task.student}
+                {
+                    "task_id": task.task_id,
+                    "label": task.label,
+                    "student": task.student,
+                    "assignment": task.assignment,
+                }
             ).encode()
         )
         self.conn.send_bytes(task.data)
@@ -114,6 +124,21 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join(timeout=5)
+
+
+class _Idle:
+    """What a long-lived task source yields when it has nothing to grade right now."""
+
+
+IDLE = _Idle()
+
+
+def _drain(sock: socket.socket) -> None:
+    try:
+        while sock.recv(4096, socket.MSG_DONTWAIT):
+            pass
+    except (BlockingIOError, InterruptedError):
+        pass
 
 
 class WorkerPool:
@@ -138,10 +163,17 @@ class WorkerPool:
         self._failed_starts = 0
 
     def run(
-        self, tasks: Iterator[Task], on_outcome: Callable[[Task, dict[str, Any]], None]
+        self,
+        tasks: Iterator[Task | _Idle],
+        on_outcome: Callable[[Task, dict[str, Any]], None],
+        wakeup: socket.socket | None = None,
     ) -> None:
         """Grade every task; call `on_outcome(task, {"result": json} | {"error": line})` in this
-        process as each one finishes."""
+        process as each one finishes.
+
+        A long-lived source (the submission server's queue) yields `IDLE` when it has nothing
+        now, and ends when it should stop; a byte on `wakeup` says it has something again, so
+        a new submission does not wait for the next one-second poll."""
         owned = not self._workers  # a pool started by `with` outlives this run
         if owned:
             self.start()
@@ -152,6 +184,8 @@ class WorkerPool:
                 for worker in self._workers:
                     if worker.ready and worker.task is None and not exhausted:
                         task = next(tasks, None)
+                        if task is IDLE:
+                            break  # nothing to grade now; ask again after the wait below
                         if task is None:
                             exhausted = True
                         else:
@@ -165,9 +199,13 @@ class WorkerPool:
                             f"no grader worker started within {self.start_timeout:g} s"
                         )
                 ready = wait(
-                    [w.conn for w in self._workers] + [w.process.sentinel for w in self._workers],
+                    [w.conn for w in self._workers]
+                    + [w.process.sentinel for w in self._workers]
+                    + ([wakeup] if wakeup is not None else []),
                     timeout=1.0,
                 )
+                if wakeup is not None and wakeup in ready:
+                    _drain(wakeup)
                 for index, worker in enumerate(list(self._workers)):
                     if worker.conn in ready or worker.process.sentinel in ready:
                         self._service(index, worker, on_outcome)

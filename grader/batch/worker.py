@@ -67,7 +67,9 @@ class WorkerGrader:
         )
         self.bank = self.grader.bank
 
-    def grade(self, label: str, data: bytes, student: str | None = None) -> dict[str, Any]:
+    def grade(
+        self, label: str, data: bytes, student: str | None = None, assignment: str | None = None
+    ) -> dict[str, Any]:
         """{"result": JSON text} or {"error": one line}; never raises for a bad submission."""
         from ..submission import NotebookProblem, parse_submission
 
@@ -76,7 +78,7 @@ class WorkerGrader:
         except NotebookProblem as exc:
             return outcome_error(str(exc))
         try:
-            result = self.grader.grade(submission, student=student)
+            result = self.grader.grade(submission, student=student, assignment=assignment)
         except Exception as exc:  # the grader failed on this one: record it, keep going
             return outcome_error(f"{label}: the grader failed: {type(exc).__name__}: {exc}")
         return outcome_ok(result)

@@ -198,6 +198,24 @@ class Gradebook:
     ) -> None:
         """Store one submission (a result, or the one-line reason it could not be graded) and
         commit at once. Recording the same key again replaces the old row and its checks."""
+        with self._transaction():
+            self._record_rows(
+                student, assignment, sha256, source, submitted_at, result, error, grader_version
+            )
+
+    def _record_rows(
+        self,
+        student: str,
+        assignment: str,
+        sha256: str,
+        source: str,
+        submitted_at: str,
+        result: dict[str, Any] | None,
+        error: str | None,
+        grader_version: str | None = None,
+    ) -> int:
+        """The rows of `record`, inside the caller's transaction; returns the row's id (the
+        submission server records a result and its queue entry in one transaction)."""
         if (result is None) == (error is None):
             raise ValueError("record() takes either a result or an error")
         if grader_version is None:
@@ -217,43 +235,43 @@ class Gradebook:
             one_line = " ".join(str(error).split())
             values = ("error", None, None, None, one_line, None, grader_version)
         status, score, max_score, total_s, err, result_json, version = values
-        with self._transaction():
-            cursor = self._db.execute(
-                """
-                INSERT INTO submissions (student, assignment, sha256, source, submitted_at,
-                    graded_at, grader_version, status, score, max_score, total_s, error, result_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (student, assignment, sha256) DO UPDATE SET
-                    source = excluded.source, submitted_at = excluded.submitted_at,
-                    graded_at = excluded.graded_at, grader_version = excluded.grader_version,
-                    status = excluded.status, score = excluded.score,
-                    max_score = excluded.max_score, total_s = excluded.total_s,
-                    error = excluded.error, result_json = excluded.result_json
-                RETURNING id
-                """,
-                (
-                    student,
-                    assignment,
-                    sha256,
-                    source,
-                    submitted_at,
-                    graded_at,
-                    version,
-                    status,
-                    score,
-                    max_score,
-                    total_s,
-                    err,
-                    result_json,
-                ),
+        cursor = self._db.execute(
+            """
+            INSERT INTO submissions (student, assignment, sha256, source, submitted_at,
+                graded_at, grader_version, status, score, max_score, total_s, error, result_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (student, assignment, sha256) DO UPDATE SET
+                source = excluded.source, submitted_at = excluded.submitted_at,
+                graded_at = excluded.graded_at, grader_version = excluded.grader_version,
+                status = excluded.status, score = excluded.score,
+                max_score = excluded.max_score, total_s = excluded.total_s,
+                error = excluded.error, result_json = excluded.result_json
+            RETURNING id
+            """,
+            (
+                student,
+                assignment,
+                sha256,
+                source,
+                submitted_at,
+                graded_at,
+                version,
+                status,
+                score,
+                max_score,
+                total_s,
+                err,
+                result_json,
+            ),
+        )
+        submission_id = cursor.fetchone()[0]
+        self._db.execute("DELETE FROM checks WHERE submission_id = ?", (submission_id,))
+        if result is not None:
+            self._db.executemany(
+                "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                _check_rows(submission_id, result),
             )
-            submission_id = cursor.fetchone()[0]
-            self._db.execute("DELETE FROM checks WHERE submission_id = ?", (submission_id,))
-            if result is not None:
-                self._db.executemany(
-                    "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    _check_rows(submission_id, result),
-                )
+        return submission_id
 
     def record_refusal(self, assignment: str, label: str, reason: str) -> None:
         """A file of a batch source that was not graded at all (an archive entry that escapes

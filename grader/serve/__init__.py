@@ -1,0 +1,1 @@
+"""serve: the submission server (web pages and JSON API over the gradebook queue)."""
