@@ -209,15 +209,16 @@ def grade_submission(
     for question in answers:
         if question["id"] in variants:
             question["variant"] = variants[question["id"]]
-    for question in answers:
-        # A wrong answer no known mistake explains keeps its cell: `grader bank mine` turns the
-        # common ones into draft mutants. (Data only: nothing ever runs it from here.)
-        if question["score"] >= question["max_score"] or question["diagnosis"]:
-            continue
+        # Each question's answer cell, as data (nothing ever runs it from here): the
+        # similarity report compares them; a wrong answer no known mistake explains also keeps
+        # it as `answer`, which `grader bank mine` turns into draft mutants.
         known = bank.questions.get(question["id"])
         names = [d.name for d in known.defines] if known else []
         code = answer_cell(submission, question["id"], names)
-        if code:
+        if not code:
+            continue
+        question["code"] = code[:MAX_ANSWER_CHARS]
+        if question["score"] < question["max_score"] and not question["diagnosis"]:
             question["answer"] = code[:MAX_ANSWER_CHARS]
     notes = []
     if student is not None and roster is not None and student not in roster:

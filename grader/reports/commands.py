@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,38 @@ def register(subparsers: Any) -> None:
         "--assignment", help="the assignment (needed when the gradebook holds several)"
     )
     klass.set_defaults(handler=cmd_class)
+
+    similar = actions.add_parser(
+        "similarity",
+        help="pairs of students whose answers look copied (for a person to read)",
+        description=(
+            "Compare every pair of students question by question: each answer cell normalised "
+            "(comments, layout, names and literals do not matter; reordered functions neither), "
+            "fingerprinted (winnowing, the MOSS algorithm, via copydetect), with what the bank's "
+            "own answers, the starter and a large share of the class write left out. Writes one "
+            "HTML page (ranked pairs, then the top ones side by side with the shared code "
+            "marked) and, with --json, the scores. It flags; it never changes a grade. See "
+            "docs/similarity.md.\n"
+            "Example: grader report similarity --db out/gradebook.sqlite --assignment "
+            "preliminaries-core --out out/similarity.html --archive last-year.sqlite"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    similar.add_argument("--db", required=True, help="the gradebook (SQLite)")
+    similar.add_argument("--assignment", required=True, help="the assignment to compare")
+    similar.add_argument("--out", required=True, help="the HTML file to write")
+    similar.add_argument("--json", metavar="OUT", help="also write the ranked pairs as JSON")
+    similar.add_argument(
+        "--archive",
+        action="append",
+        default=[],
+        metavar="OLD.sqlite",
+        help="an earlier term's gradebook to compare this class with (repeatable)",
+    )
+    similar.add_argument(
+        "--top", type=int, default=50, help="pairs to list (default 50; --json lists as many)"
+    )
+    similar.set_defaults(handler=cmd_similarity)
 
 
 def _assignments(book: Any, wanted: str | None, db: str) -> list[str]:
@@ -180,4 +213,55 @@ def cmd_class(args: argparse.Namespace) -> int:
         f"{assignment}: {len(graded)} graded, {len(ungradable)} not gradable; wrote {out}",
         markup=False,
     )
+    return 0
+
+
+def cmd_similarity(args: argparse.Namespace) -> int:
+    from .similarity import build_similarity, similarity_html
+
+    bank = load_bank_or_exit(args)
+    out = Path(args.out)
+    if out.is_dir():
+        raise UsageProblem(
+            f"--out {out}: is a folder; give a file name such as {out / 'similarity.html'}"
+        )
+    if args.top < 1:
+        raise UsageProblem(f"--top must be at least 1 (got {args.top})")
+    with existing_gradebook(args.db) as book:
+        entries = [
+            (s.student, s.result)
+            for s in book.results(args.assignment, counting_only=True)
+            if s.result is not None
+        ]
+    if not entries:
+        raise UsageProblem(f"{args.db} holds no graded submission of {args.assignment!r}")
+    archive = []
+    for path in args.archive:
+        with existing_gradebook(path) as old:
+            label = Path(path).stem
+            archive += [
+                (f"{s.student} ({label})", s.result)
+                for s in old.results(args.assignment, counting_only=True)
+                if s.result is not None
+            ]
+    report = build_similarity(entries, bank, args.assignment, archive=archive, highlight=args.top)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(similarity_html(report, top=args.top), encoding="utf-8")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(report.as_dict(top=args.top), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    console.print(
+        f"{args.assignment}: {report.students} students, {len(report.pairs)} pairs share code; "
+        f"top score {report.pairs[0].score:.2f}; wrote {out}"
+        if report.pairs
+        else f"{args.assignment}: {report.students} students, no pair shares code; wrote {out}",
+        markup=False,
+    )
+    if report.skipped:
+        console.print(
+            f"{len(report.skipped)} result(s) hold no answer code (graded by an older grader); "
+            "regrade them to compare them",
+            markup=False,
+        )
     return 0
