@@ -1,5 +1,5 @@
-"""`grader export csv|gradescope|json|mistakes`: read the gradebook, write files. Never writes the
-gradebook."""
+"""`grader export csv|json|mistakes|canvas|moodle` (read the gradebook, write files; never write
+it) and `grader gradescope` (an autograder zip for Gradescope)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ EXPORT_HELP = """\
 Export grades from a gradebook written by `grader batch`.
 
   csv         one row per student (the submission that counts), a column per question, total
-  gradescope  a Gradescope results.json per submission, validated against its schema
+  canvas      one assignment's column of a Canvas gradebook export, filled, for Canvas to import
+  moodle      Moodle's grade-import CSV
   json        every stored submission with its full result, and which one counts
   mistakes    one row per (student, question) that lost points, with the known mistake diagnosed
   otter       an assignment (not grades) as an otter-assign master notebook: see docs/otter.md
 
 Examples:
   grader export csv --db gradebook.sqlite --out out/grades.csv --assignment preliminaries-core
-  grader export gradescope --db gradebook.sqlite out/gradescope/
   grader export json --db gradebook.sqlite --out out/gradebook.json
   grader export mistakes --db gradebook.sqlite --out out/mistakes.csv
   grader export otter preliminaries-core otter-export/
@@ -30,7 +30,7 @@ Examples:
 def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser(
         "export",
-        help="grades as CSV, Gradescope results.json or JSON; an assignment for otter-grader",
+        help="grades as CSV or JSON, for Canvas or Moodle; an assignment for otter-grader",
         description=EXPORT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -47,32 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--assignment", help="which assignment (needed when the gradebook holds several)"
     )
     csv_parser.set_defaults(handler=cmd_export_csv)
-
-    gs = formats.add_parser(
-        "gradescope",
-        help="a Gradescope results.json per submission",
-        description=(
-            "Write DIR/<assignment>/<student>/results.json for the submission that counts "
-            "(with --all, every submission, under <student>/<sha12>/). "
-            "Example: grader export gradescope --db gradebook.sqlite out/gradescope/"
-        ),
-    )
-    gs.add_argument("dir", help="output folder")
-    gs.add_argument("--db", required=True, help="the gradebook (SQLite)")
-    gs.add_argument("--assignment", help="only this assignment")
-    gs.add_argument(
-        "--all", action="store_true", help="every submission, not just the counting one"
-    )
-    gs.add_argument(
-        "--hidden-visibility",
-        choices=["hidden", "after_due_date", "after_published"],
-        default="after_published",
-        help="Gradescope visibility of hidden checks (default after_published)",
-    )
-    gs.add_argument(
-        "--lang", choices=["en", "zh"], default="en", help="language of messages and diagnoses"
-    )
-    gs.set_defaults(handler=cmd_export_gradescope)
 
     js = formats.add_parser(
         "json",
@@ -101,8 +75,90 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mistakes.add_argument("--out", required=True, help="the CSV file to write")
     mistakes.add_argument("--assignment", help="only this assignment")
     mistakes.set_defaults(handler=cmd_export_mistakes)
+    canvas = formats.add_parser(
+        "canvas",
+        help="fill one assignment's column of a Canvas gradebook export, for Canvas to import",
+        description=(
+            "Read the CSV Canvas exports (Grades > Export > Export Entire Gradebook), fill COLUMN "
+            "for the students matched by SIS Login ID, SIS User ID or Canvas ID (or through "
+            "--roster, columns `student` and `canvas`), scaled to the column's Points Possible, "
+            "and write the CSV to import (Grades > Import). Unmatched students are listed. See "
+            "docs/lms.md.\n"
+            "Example: grader export canvas --db gradebook.sqlite --canvas-csv export.csv "
+            '--assignment preliminaries-core --column "Preliminaries (12345)" --out import.csv'
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    canvas.add_argument("--db", required=True, help="the gradebook (SQLite)")
+    canvas.add_argument("--canvas-csv", required=True, help="the gradebook CSV Canvas exported")
+    canvas.add_argument("--assignment", required=True, help="our assignment to take scores from")
+    canvas.add_argument("--column", required=True, help='the Canvas column, e.g. "Quiz 1 (12345)"')
+    canvas.add_argument(
+        "--roster", help="CSV mapping `student` (ours) to `canvas` (login or SIS id)"
+    )
+    canvas.add_argument("--out", required=True, help="the CSV to import into Canvas")
+    canvas.set_defaults(handler=cmd_export_canvas)
+
+    moodle = formats.add_parser(
+        "moodle",
+        help="Moodle's grade-import CSV",
+        description=(
+            "Write a CSV for Moodle's Grades > Import > CSV file: a column identifying each user "
+            "(--id-field: email, idnumber or username; our student ids, or mapped through "
+            "--roster with a column of that name) and one column with the assignment's scores. "
+            "See docs/lms.md.\n"
+            "Example: grader export moodle --db gradebook.sqlite --assignment "
+            "preliminaries-core --out moodle.csv --id-field email --roster roster.csv"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    moodle.add_argument("--db", required=True, help="the gradebook (SQLite)")
+    moodle.add_argument("--assignment", required=True, help="the assignment to export")
+    moodle.add_argument("--out", required=True, help="the CSV to write")
+    moodle.add_argument("--id-field", choices=["email", "idnumber", "username"], default="email")
+    moodle.add_argument("--roster", help="CSV mapping `student` to a column named like --id-field")
+    moodle.set_defaults(handler=cmd_export_moodle)
     add_otter_export(formats)
     export.set_defaults(handler=lambda args: _no_format(export))
+
+    autograder = subparsers.add_parser(
+        "gradescope",
+        help="build a Gradescope autograder zip for an assignment",
+        description=(
+            "Write the zip Gradescope's programming assignments take: setup.sh (Python, "
+            "bubblewrap, the grader from a wheel inside the zip, torch pinned), run_autograder "
+            "(grades the one uploaded notebook in our sandbox, writes results.json), and this "
+            "assignment's questions. See docs/lms.md.\n"
+            "Example: grader gradescope preliminaries-core --out out/autograder.zip --hints hide"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    autograder.add_argument("assignment")
+    autograder.add_argument("--out", required=True, help="the zip to write")
+    _gradescope_options(autograder)
+    autograder.set_defaults(handler=cmd_gradescope)
+
+    run = subparsers.add_parser(
+        "gradescope-run",
+        help="(inside Gradescope) grade the uploaded notebook, write results.json",
+        description="What the autograder zip's run_autograder calls; see `grader gradescope`.",
+    )
+    run.add_argument("--assignment", required=True)
+    run.add_argument("--submission", required=True, help="the folder Gradescope uploads into")
+    run.add_argument("--results", required=True, help="results.json to write")
+    _gradescope_options(run)
+    run.set_defaults(handler=cmd_gradescope_run)
+
+
+def _gradescope_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hints", choices=["show", "hide"], default="show")
+    parser.add_argument(
+        "--hidden-visibility",
+        choices=["hidden", "after_due_date", "after_published"],
+        default="after_published",
+        help="Gradescope visibility of hidden checks (default after_published)",
+    )
+    parser.add_argument("--lang", choices=["en", "zh"], default="en")
 
 
 def _no_format(parser: argparse.ArgumentParser) -> int:
@@ -139,23 +195,6 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export_gradescope(args: argparse.Namespace) -> int:
-    from ..commandline import console
-    from .gradescope import write_gradescope
-
-    with existing_gradebook(args.db) as book:
-        _check_assignment(book, args.assignment)
-        results = book.results(args.assignment, counting_only=not args.all)
-    written = write_gradescope(
-        results, Path(args.dir), hidden_visibility=args.hidden_visibility, lang=args.lang
-    )
-    console.print(
-        f"wrote {len(written)} results.json under {args.dir} (each validated against the schema)",
-        markup=False,
-    )
-    return 0
-
-
 def cmd_export_json(args: argparse.Namespace) -> int:
     from ..commandline import console
     from .jsonfile import write_json
@@ -177,4 +216,107 @@ def cmd_export_mistakes(args: argparse.Namespace) -> int:
         results = book.results(args.assignment, counting_only=True)
     rows = write_mistakes(results, Path(args.out))
     console.print(f"wrote {args.out}: {rows} row(s)", markup=False)
+    return 0
+
+
+def cmd_export_canvas(args: argparse.Namespace) -> int:
+    from ..commandline import UsageProblem, console
+    from .lms import LmsProblem, fill_canvas, read_csv, roster_mapping, scores_of, write_csv
+
+    try:
+        mapping = roster_mapping(Path(args.roster), "canvas") if args.roster else None
+        canvas = read_csv(Path(args.canvas_csv))
+        with existing_gradebook(args.db) as book:
+            _check_assignment(book, args.assignment)
+            scores = scores_of(book.results(args.assignment))
+        filled = fill_canvas(canvas, args.column, scores, mapping)
+    except LmsProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    write_csv(filled.rows, Path(args.out))
+    console.print(
+        f"wrote {args.out}: {len(filled.matched)} grade(s) in {args.column!r}", markup=False
+    )
+    if filled.unmatched_grades:
+        console.print(
+            f"not in the Canvas export (no grade written): {', '.join(filled.unmatched_grades)}",
+            markup=False,
+        )
+    if filled.without_grade:
+        console.print(
+            f"in Canvas but with no graded submission here: {', '.join(filled.without_grade)}",
+            markup=False,
+        )
+    return 0
+
+
+def cmd_export_moodle(args: argparse.Namespace) -> int:
+    from ..commandline import UsageProblem, console
+    from .lms import LmsProblem, moodle_rows, roster_mapping, scores_of, write_csv
+
+    try:
+        mapping = roster_mapping(Path(args.roster), args.id_field) if args.roster else None
+        with existing_gradebook(args.db) as book:
+            _check_assignment(book, args.assignment)
+            scores = scores_of(book.results(args.assignment))
+        rows = moodle_rows(scores, args.assignment, args.id_field, mapping)
+    except LmsProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    unmapped = sorted(s for s in scores if mapping is not None and s not in mapping)
+    write_csv(rows, Path(args.out))
+    console.print(f"wrote {args.out}: {len(rows) - 1} grade(s)", markup=False)
+    if unmapped:
+        console.print(
+            f"not in the roster (written under our id; Moodle will skip them unless it knows "
+            f"that id): {', '.join(unmapped)}",
+            markup=False,
+        )
+    return 0
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from ..commandline import UsageProblem, console, load_bank_or_exit, require_assignments
+    from .autograder import AutograderProblem, build_autograder
+
+    bank = load_bank_or_exit(args)
+    require_assignments(bank, args.assignment)
+    if bank.assignments[args.assignment].variants:
+        raise UsageProblem(
+            f"{args.assignment} draws a variant per student from the course secret, which does "
+            "not go into a Gradescope zip; hand out a non-variant assignment there"
+        )
+    try:
+        names = build_autograder(
+            bank,
+            args.assignment,
+            Path(args.out),
+            hints=args.hints,
+            hidden_visibility=args.hidden_visibility,
+            lang=args.lang,
+        )
+    except AutograderProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    questions = len(bank.assignments[args.assignment].question_ids)
+    console.print(
+        f"wrote {args.out} ({len(names)} files, {questions} questions); upload it in Gradescope: "
+        "Configure Autograder > Zip file upload (docs/lms.md)",
+        markup=False,
+    )
+    return 0
+
+
+def cmd_gradescope_run(args: argparse.Namespace) -> int:
+    from ..commandline import console, load_bank_or_exit
+    from .autograder import run_in_gradescope
+
+    bank = load_bank_or_exit(args)
+    data = run_in_gradescope(
+        bank,
+        args.assignment,
+        Path(args.submission),
+        Path(args.results),
+        hints=args.hints,
+        hidden_visibility=args.hidden_visibility,
+        lang=args.lang,
+    )
+    console.print(f"score {data['score']:g}; wrote {args.results}", markup=False)
     return 0

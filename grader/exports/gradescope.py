@@ -11,9 +11,6 @@ its mistake (and hint, unless the result hides hints) in the top-level output.
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -31,15 +28,27 @@ DECIMALS = 5
 def gradescope_results(
     stored: StoredResult, *, hidden_visibility: str = "after_published", lang: str = "en"
 ) -> dict[str, Any]:
-    if stored.result is None:
+    return gradescope_results_of(
+        stored.result, stored.error, hidden_visibility=hidden_visibility, lang=lang
+    )
+
+
+def gradescope_results_of(
+    result: dict[str, Any] | None,
+    error: str | None,
+    *,
+    hidden_visibility: str = "after_published",
+    lang: str = "en",
+) -> dict[str, Any]:
+    """Gradescope's results.json for one result (or the reason there is none)."""
+    if result is None:
         return {
             "score": 0.0,
             "execution_time": 0.0,
-            "output": f"This submission could not be graded: {stored.error}",
+            "output": f"This submission could not be graded: {error}",
             "visibility": "visible",
             "tests": [],
         }
-    result = stored.result
     tests, skipped, diagnoses = [], [], []
     said = words(lang)
     for question in result["questions"]:
@@ -84,36 +93,3 @@ def gradescope_results(
 
 def validate(results_json: dict[str, Any]) -> None:
     jsonschema.validate(results_json, schema("gradescope"))
-
-
-def _safe_name(text: str) -> str:
-    """A student id as a folder name (no separators, no dot-dot)."""
-    name = re.sub(r"[^\w.@+-]", "_", text).strip(".") or "_"
-    return name
-
-
-def write_gradescope(
-    results: list[StoredResult],
-    out_dir: Path,
-    *,
-    hidden_visibility: str = "after_published",
-    lang: str = "en",
-) -> list[Path]:
-    """DIR/<assignment>/<student>/results.json for each submission that counts, or, with several
-    per student (all submissions exported), DIR/<assignment>/<student>/<sha12>/results.json."""
-    per_student: dict[tuple[str, str], int] = {}
-    for stored in results:
-        key = (stored.assignment, stored.student)
-        per_student[key] = per_student.get(key, 0) + 1
-    written = []
-    for stored in results:
-        folder = out_dir / _safe_name(stored.assignment) / _safe_name(stored.student)
-        if per_student[(stored.assignment, stored.student)] > 1:
-            folder = folder / stored.sha256[:12]
-        data = gradescope_results(stored, hidden_visibility=hidden_visibility, lang=lang)
-        validate(data)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "results.json"
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(path)
-    return written

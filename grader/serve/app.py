@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import io
 import json
 import secrets
 import threading
@@ -471,14 +470,13 @@ def build_app(server: Server) -> Starlette:
     async def download(request: Request) -> Response:
         require(request, instructor=True)
         assignment, kind = request.path_params["assignment"], request.path_params["kind"]
-        if assignment not in server.config.assignments or kind not in ("csv", "json", "gradescope"):
+        if assignment not in server.config.assignments or kind not in ("csv", "json"):
             raise HTTPException(404)
 
         def build() -> tuple[bytes, str, str]:
             import tempfile
 
             from ..exports.csvfile import write_csv
-            from ..exports.gradescope import write_gradescope
             from ..exports.jsonfile import write_json
 
             stored = server.store().results(assignment, counting_only=True)
@@ -487,18 +485,8 @@ def build_app(server: Server) -> Starlette:
                 if kind == "csv":
                     write_csv(stored, out)
                     return out.read_bytes(), "text/csv", f"{assignment}.csv"
-                if kind == "json":
-                    write_json(stored, out)
-                    return out.read_bytes(), "application/json", f"{assignment}.json"
-                write_gradescope(stored, out)
-                buffer = io.BytesIO()
-                import zipfile
-
-                with zipfile.ZipFile(buffer, "w") as archive:
-                    for path in sorted(out.rglob("*")):
-                        if path.is_file():
-                            archive.write(path, path.relative_to(out))
-                return buffer.getvalue(), "application/zip", f"{assignment}-gradescope.zip"
+                write_json(stored, out)
+                return out.read_bytes(), "application/json", f"{assignment}.json"
 
         data, media, name = await run_in_threadpool(build)
         return Response(
