@@ -366,3 +366,39 @@ def test_instructor_pages_report_downloads_and_regrade(course):
         time.sleep(0.3)
     after = db.execute("SELECT COUNT(*) FROM server_results").fetchone()[0]
     assert after >= before + graded  # a new result per submission; the old ones stay
+
+
+def test_course_policy_deadlines_penalties_cutoff_and_visibility(tmp_path):
+    import datetime as dt
+
+    from grader.serve.course import CourseProblem, load_course
+
+    path = tmp_path / "course.toml"
+    path.write_text(
+        "[assignments.preliminaries-core]\n"
+        'deadline = "2026-12-20T23:59:00+08:00"\n'
+        'late_penalty_per_day = 0.1\ncutoff_days = 3\ndaily_cap = 4\ncounts = "best"\n'
+        'before_deadline = "score"\nafter_deadline = "full"\nextensions = { ada = 2 }\n'
+    )
+    policy = load_course(path, [CORE]).policy(CORE)
+    due = policy.due("bo", {}, CORE)
+    assert due == dt.datetime(2026, 12, 20, 15, 59, tzinfo=dt.UTC)
+    assert policy.due("ada", {}, CORE) == due + dt.timedelta(days=2)
+    assert policy.due("bo", {("bo", CORE): 1.0}, CORE) == due + dt.timedelta(days=1)
+    assert policy.late_days(due, due) == 0
+    assert policy.late_days(due, due + dt.timedelta(minutes=1)) == 1  # a minute late is a day
+    assert policy.late_days(due, due + dt.timedelta(days=1, hours=1)) == 2
+    assert policy.penalized(10.0, 2) == 8.0 and policy.penalized(10.0, 20) == 0.0
+    assert not policy.closed(due, due + dt.timedelta(days=3))
+    assert policy.closed(due, due + dt.timedelta(days=3, seconds=1))
+    assert policy.visibility(due, due - dt.timedelta(hours=1)) == "score"
+    assert policy.visibility(due, due + dt.timedelta(hours=1)) == "full"
+    assert load_course(None, [CORE]).policy(CORE).daily_cap == 10  # the defaults
+    for bad in ('deadline = "tomorrow"', 'deadline = "2026-12-20T23:59:00"', 'counts = "first"',
+                "daily_cap = 0", "colour = 1"):  # fmt: skip
+        path.write_text(f"[assignments.preliminaries-core]\n{bad}\n")
+        with pytest.raises(CourseProblem):
+            load_course(path, [CORE])
+    path.write_text("[assignments.other]\ndaily_cap = 1\n")
+    with pytest.raises(CourseProblem, match="not served"):
+        load_course(path, [CORE])
