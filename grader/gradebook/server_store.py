@@ -133,11 +133,21 @@ class ServerStore(Gradebook):
     def identify(self, token: str) -> Identity | None:
         if not token or len(token) > 200:
             return None
+        return self.identify_digest(token_hash(token))
+
+    def identify_digest(self, digest: str) -> Identity | None:
+        """Who holds the token with this hash (a session keeps the hash, never the token)."""
         row = self._db.execute(
             "SELECT student, role FROM server_tokens WHERE token_sha256 = ? AND revoked = 0",
-            (token_hash(token),),
+            (digest,),
         ).fetchone()
         return Identity(row[0], row[1]) if row else None
+
+    def student_count(self) -> int:
+        return self._db.execute(
+            "SELECT COUNT(DISTINCT student) FROM server_tokens "
+            "WHERE revoked = 0 AND role = 'student'"
+        ).fetchone()[0]
 
     def session_key(self) -> str:
         """The key that signs session cookies, kept so that a restart does not sign everyone

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import json
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -270,15 +269,7 @@ def build_app(server: Server) -> Starlette:
         digest = request.session.get("token")
         if not isinstance(digest, str):
             return None
-        row = (
-            server.store()
-            ._db.execute(  # noqa: SLF001 - the store's own connection
-                "SELECT student, role FROM server_tokens WHERE token_sha256 = ? AND revoked = 0",
-                (digest,),
-            )
-            .fetchone()
-        )
-        return Identity(row[0], row[1]) if row else None
+        return server.store().identify_digest(digest)
 
     def lang_of(request: Request) -> str:
         wanted = request.query_params.get("lang")
@@ -581,7 +572,3 @@ def _escape(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-
-
-def json_dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

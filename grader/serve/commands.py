@@ -61,9 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageProblem(str(exc)) from None
     requeued = store.requeue_interrupted()
     pending = store.pending()
-    students = store._db.execute(  # noqa: SLF001
-        "SELECT COUNT(DISTINCT student) FROM server_tokens WHERE revoked = 0 AND role = 'student'"
-    ).fetchone()[0]
+    students = store.student_count()
     store.close()
     if students == 0:
         err_console.print(
