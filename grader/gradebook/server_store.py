@@ -166,10 +166,21 @@ class ServerStore(Gradebook):
 
     # -- the queue ---------------------------------------------------------------------------
 
-    def enqueue(self, student: str, assignment: str, data: bytes, late_days: int) -> str:
-        """Commit a submission to the queue (before the 202 goes out); returns its id."""
+    def enqueue(
+        self,
+        student: str,
+        assignment: str,
+        data: bytes,
+        late_days: int,
+        daily_cap: int | None = None,
+    ) -> str | None:
+        """Commit a submission to the queue (before the 202 goes out); returns its id, or None
+        when the student already used `daily_cap` submissions today (checked under the write
+        lock, so two uploads at once cannot both take the last one)."""
         submission_id = secrets.token_urlsafe(12)
         with self._transaction():
+            if daily_cap is not None and self.submissions_today(student, assignment) >= daily_cap:
+                return None
             self._db.execute(
                 "INSERT INTO server_submissions (id, student, assignment, submitted_at, sha256, "
                 "notebook, late_days, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')",

@@ -217,6 +217,10 @@ class Server:
         """(HTTP status, body, headers) for an upload; a 202 is committed before it returns."""
         if assignment not in self.config.assignments:
             return 404, {"error": f"unknown assignment {assignment!r}"}, {}
+        if self.loop is not None and not self.loop.alive:
+            # the workers could not start (or died): say so rather than queue for nobody
+            reason = getattr(self.loop, "failure", None) or "the grading workers stopped"
+            return 503, {"error": f"grading is down ({reason}); tell your instructor"}, {}
         if len(data) > self.config.max_upload:
             return 413, {"error": f"the notebook is larger than {self.config.max_upload} bytes"}, {}
         try:
@@ -225,18 +229,6 @@ class Server:
             return 422, {"error": str(exc)}, {}
         policy = self.policy(assignment)
         store = self.store()
-        if store.submissions_today(who.student, assignment) >= policy.daily_cap:
-            tomorrow = (now() + dt.timedelta(days=1)).replace(
-                hour=0, minute=0, second=0, microsecond=0
-            )
-            wait = max(1, int((tomorrow - now()).total_seconds()))
-            return (
-                429,
-                {
-                    "error": f"{policy.daily_cap} submissions a day for {assignment}; try again tomorrow (UTC)"
-                },
-                {"Retry-After": str(wait)},
-            )
         due = self.due(who.student, assignment)
         if policy.closed(due, now()):
             return (
@@ -244,7 +236,22 @@ class Server:
                 {"error": f"{assignment} closed {policy.cutoff_days:g} day(s) after its deadline"},
                 {},
             )
-        submission_id = store.enqueue(who.student, assignment, data, policy.late_days(due, now()))
+        submission_id = store.enqueue(
+            who.student, assignment, data, policy.late_days(due, now()), policy.daily_cap
+        )
+        if submission_id is None:
+            tomorrow = (now() + dt.timedelta(days=1)).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+            wait = max(1, int((tomorrow - now()).total_seconds()))
+            return (
+                429,
+                {
+                    "error": f"{policy.daily_cap} submissions a day for {assignment}; "
+                    "try again tomorrow (UTC)"
+                },
+                {"Retry-After": str(wait)},
+            )
         if self.loop is not None:
             self.loop.wake()
         return 202, {"id": submission_id, "status": "queued"}, {}
