@@ -243,11 +243,17 @@ def test_pages_sign_in_upload_and_show_feedback_in_chromium(course, chromium, ba
     chromium.get(url + "/?lang=en")
     chromium.find_element(By.ID, "token").send_keys(course["tokens"]["ada"])
     chromium.find_element(By.ID, "sign-in").click()
+    deadline = time.monotonic() + 30
+    while "/assignments" not in chromium.current_url and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert "Assignments" in chromium.find_element(By.TAG_NAME, "h1").text
     chromium.find_element(By.ID, f"file-{CORE}").send_keys(str(TEMPLATE))
     chromium.find_element(By.ID, f"submit-{CORE}").click()
+    deadline = time.monotonic() + 30  # the click returns before the next page has loaded
+    while "/submissions/" not in chromium.current_url and time.monotonic() < deadline:
+        time.sleep(0.1)
     page = chromium.current_url
-    assert "/submissions/" in page
+    assert "/submissions/" in page, chromium.find_element(By.TAG_NAME, "body").text[:500]
     # the waiting page refreshes itself (no script) until graded; here the API says when
     wait_graded(url, course["tokens"]["ada"], page.rsplit("/", 1)[1])
     chromium.get(page)
