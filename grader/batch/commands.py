@@ -6,6 +6,11 @@ import argparse
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the batch parent does not import torch (the workers do)
+    from ..bank.model import Bank
+    from .worker import GradeConfig
 
 BATCH_HELP = """\
 Grade every submission in SOURCE on warm workers and record each one in a SQLite gradebook the
@@ -85,7 +90,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
         console,
         devices_from_args,
         err_console,
-        limits_from_args,
         load_bank_or_exit,
         require_assignments,
         require_variant_identity,
@@ -96,7 +100,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .pool import PoolProblem
     from .runner import run_batch
     from .sources import SourceProblem
-    from .worker import GradeConfig
 
     if args.workers < 1:
         raise UsageProblem(f"--workers must be at least 1 (got {args.workers})")
@@ -112,19 +115,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     roster = roster_ids(args)
     if args.device == "cuda":  # refuse before any worker starts when there is no CUDA here
         devices_from_args(args)  # (only then: it imports torch, ~2 s the workers would wait)
-    config = GradeConfig(
-        assignment=args.assignment,
-        bank_root=str(bank.root) if args.bank else None,
-        engine=args.engine,
-        isolation=args.isolation,
-        device=args.device,
-        strict_isolation=args.strict_isolation,
-        limits=asdict(limits_from_args(args)),
-        diagnose=args.diagnose,
-        hints=args.hints,
-        secret=secret.decode("utf-8") if secret else None,
-        roster=sorted(roster) if roster is not None else None,
-    )
+    config = grade_config_from_args(args, bank, args.assignment, secret, roster)
     progress = Progress(
         TextColumn("[bold]{task.description}[/bold]"),
         BarColumn(),
@@ -250,3 +241,29 @@ def _print_table(console, rows: list[dict], report, policy: str) -> None:
             row["submitted_at"][:16].replace("T", " "),
         )
     console.print(table, soft_wrap=False)
+
+
+def grade_config_from_args(
+    args: argparse.Namespace,
+    bank: Bank,
+    assignment: str,
+    secret: bytes | None,
+    roster: frozenset[str] | None = None,
+) -> GradeConfig:
+    """What every warm worker needs (grader batch, grader serve), from the command line."""
+    from ..commandline import limits_from_args
+    from .worker import GradeConfig
+
+    return GradeConfig(
+        assignment=assignment,
+        bank_root=str(bank.root) if args.bank else None,
+        engine=args.engine,
+        isolation=args.isolation,
+        device=args.device,
+        strict_isolation=args.strict_isolation,
+        limits=asdict(limits_from_args(args)),
+        diagnose=getattr(args, "diagnose", True),
+        hints=getattr(args, "hints", "show"),
+        secret=secret.decode("utf-8") if secret else None,
+        roster=sorted(roster) if roster is not None else None,
+    )

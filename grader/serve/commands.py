@@ -7,7 +7,6 @@ import csv
 import json
 import os
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from ..commandline import (
     add_secret_argument,
     console,
     err_console,
-    limits_from_args,
     load_bank_or_exit,
     read_roster,
     require_assignments,
@@ -33,7 +31,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return cmd_tokens(args)
     import uvicorn
 
-    from ..batch.worker import GradeConfig
+    from ..batch.commands import grade_config_from_args
     from ..gradebook.server_store import ServerStore
     from ..gradebook.store import GradebookProblem
     from .app import Server, ServerConfig, build_app
@@ -69,17 +67,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"roster.csv --db {db} --out tokens.csv`",
             markup=False,
         )
-    secret = secret_from_args(args)
-    config = GradeConfig(
-        assignment=args.assignment[0],
-        bank_root=str(bank.root) if args.bank else None,
-        engine=args.engine,
-        isolation=args.isolation,
-        device=args.device,
-        strict_isolation=args.strict_isolation,
-        limits=asdict(limits_from_args(args)),
-        secret=secret.decode("utf-8") if secret else None,
-    )
+    # one pool serves every assignment: each task names its own
+    config = grade_config_from_args(args, bank, args.assignment[0], secret_from_args(args))
     loop = GradingLoop(db, config, args.workers)
     server = Server(
         ServerConfig(
