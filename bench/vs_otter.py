@@ -6,15 +6,23 @@ both graders, alternating, and prints the median seconds per submission of each 
 for each of the two. Our fork engine is started once (its start is printed
 apart), as `grader batch` does; each `otter run` starts its own kernel, as otter does.
 
-    python bench/vs_otter.py [--runs 5]
+Then the cold path, one notebook from a fresh command, as a student's CI job or a teacher pays
+it: `grader grade` on the imported two-question assignment beside `otter run` on the same
+notebook, beside a bare `python -c "import torch"`, and `grader grade` on preliminaries-core's
+reference notebook; interleaved, `--cold` rounds, medians and ratios printed.
+`--grader-root DIR` runs the cold `grader grade` from another checkout (a "before" figure).
+
+    python bench/vs_otter.py [--runs 5] [--cold 5] [--grader-root DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -60,10 +68,80 @@ def report(title: str, count: int, ours: float, theirs: float) -> None:
     print(f"  ratio otter/grader:   {theirs / ours:.1f}x")
 
 
+def timed(argv: list[str], env: dict[str, str] | None = None) -> float:
+    """Wall seconds of one command, which must succeed."""
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{argv[:4]} failed ({done.returncode}): {done.stderr[-1500:]}")
+    return seconds
+
+
+def cold_side_by_side(
+    rounds: int, grader_root: Path, bank_root: Path, otter_zip: Path, otter_notebook: Path
+) -> None:
+    """One notebook from a fresh process each time: ours, otter's, a bare torch import."""
+    env = {**os.environ, "PYTHONPATH": str(grader_root)}
+    grader = [sys.executable, "-m", "grader.cli"]
+    commands = {
+        "python -c 'import torch'": ([sys.executable, "-c", "import torch"], None),
+        "grader grade (otter assignment)": (
+            [*grader, "--bank", str(bank_root), "grade", str(otter_notebook), "--assignment", "hw"],
+            env,
+        ),
+        "otter run (same notebook)": (None, None),
+        "grader grade (preliminaries-core)": (
+            [
+                *grader,
+                "grade",
+                str(grader_root / "solutions/preliminaries-core.ipynb"),
+                "--assignment",
+                "preliminaries-core",
+            ],
+            env,
+        ),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, (argv, command_env) in commands.items():
+            if argv is None:
+                started = time.perf_counter()
+                shutil.rmtree(otter_notebook.with_suffix(".otter"), ignore_errors=True)
+                otter_run(otter_zip, otter_notebook)
+                times[name].append(time.perf_counter() - started)
+            else:
+                times[name].append(timed(argv, command_env))
+    print(
+        f"cold, one notebook from a fresh command ({rounds} rounds, interleaved; grader from {grader_root}):"
+    )
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    for name, values in times.items():
+        runs = ", ".join(f"{v:.2f}" for v in values)
+        print(f"  {name:36} median {medians[name]:.2f} s   ({runs})")
+    torch_s = medians["python -c 'import torch'"]
+    ours = medians["grader grade (otter assignment)"]
+    print(
+        f"  otter run / grader grade (otter assignment):  {medians['otter run (same notebook)'] / ours:.2f}x"
+    )
+    print(f"  grader grade (otter assignment) / import torch: {ours / torch_s:.2f}x (target <= 2)")
+    core = medians["grader grade (preliminaries-core)"]
+    print(f"  grader grade (preliminaries-core) / import torch: {core / torch_s:.2f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--runs", type=int, default=5, help="submissions graded by each (default 5)"
+    )
+    parser.add_argument(
+        "--cold", type=int, default=5, help="rounds of the cold one-notebook comparison (default 5)"
+    )
+    parser.add_argument(
+        "--grader-root",
+        type=Path,
+        default=ROOT,
+        help="the checkout whose `grader grade` the cold rounds run (default: this one)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,6 +199,8 @@ def main() -> int:
             )
         finally:
             engine.close()
+        if args.cold:
+            cold_side_by_side(args.cold, args.grader_root.resolve(), bank_root, zip_path, paths[0])
     return 0
 
 

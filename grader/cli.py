@@ -63,8 +63,12 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose r
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit code (tests call this; it never exits the process)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    return dispatch(parser, parser.parse_args(argv))
+
+
+def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
@@ -93,7 +97,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(argv: Any = None) -> None:
-    sys.exit(main(argv))
+    """The `grader` command's entry point (tests call `main`, which never exits)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    code = dispatch(parser, args)
+    if getattr(args, "quick_exit", False):
+        # A command that has closed everything it opened (its sandbox, its files) ends here,
+        # without Python's teardown of torch, sympy and pandas: ~0.6 s of a one-notebook
+        # `grader grade` (docs/performance.md). Only what is buffered still has to go out.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

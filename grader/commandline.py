@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .bank.model import Bank
     from .grade import DevicePlan, Grader
     from .gradebook.store import Gradebook
-    from .sandbox.base import Limits
+    from .sandbox.base import Engine, Limits
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -259,16 +259,47 @@ def require_variant_identity(
         raise UsageProblem(problem)
 
 
-def grader_from_args(args: argparse.Namespace, bank: Bank, assignment: str | None) -> Grader:
+def launch_for_notebooks(args: argparse.Namespace, cells: list[str]) -> Engine | None:
+    """The engine --engine asks for, its sandbox launched now, started lean for the few
+    notebooks whose code `cells` are given (sandbox.make_engine). Called before anything imports
+    torch (grade.py does), so that the sandbox's start and this process's run side by side on
+    two cores. None when it cannot launch: the Grader then tries again and says why."""
+    from .sandbox import make_engine
+    from .sandbox.base import EngineUnavailable
+
+    gpu = args.device != "cpu" and Path("/dev/nvidiactl").exists()  # as the Grader guesses
+    try:
+        engine = make_engine(args.engine, isolation=args.isolation, gpu=gpu, one_notebook=cells)
+    except (EngineUnavailable, RuntimeError, ValueError):
+        return None
+    try:
+        engine.launch()
+    except (EngineUnavailable, RuntimeError):
+        engine.close()
+        return None
+    return engine
+
+
+def grader_from_args(
+    args: argparse.Namespace,
+    bank: Bank,
+    assignment: str | None,
+    *,
+    engine: Engine | None = None,
+    one_notebook: list[str] | None = None,
+) -> Grader:
     """The Grader that --engine, --device, the limits and --isolation ask for; exit 2 when it
-    cannot start as asked."""
+    cannot start as asked. `engine`: one already launched for it (launch_for_notebooks),
+    which it then owns and closes; `one_notebook`: the cells of the only notebook it grades."""
     from .grade import Grader, GraderSetupError
 
     try:
         return Grader(
             bank,
             assignment,
-            engine=args.engine,
+            engine=engine if engine is not None else args.engine,
+            own_engine=True,
+            one_notebook=one_notebook,
             isolation=args.isolation,
             strict_isolation=args.strict_isolation,
             device=args.device,

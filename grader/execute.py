@@ -20,6 +20,7 @@ otter puts it.
 
 from __future__ import annotations
 
+import ast
 import re
 import threading
 import time
@@ -35,6 +36,62 @@ CELL_PROBLEMS = ("error", "timeout", "crashed")
 
 _PUBLIC_CHECK_CALL = re.compile(r"""\s*grader\.check\(\s*(["'])([\w.-]+)\1\s*\)\s*;?\s*""")
 SKIPPED = CellOutcome("skipped")
+
+
+# The first code cell of every notebook `grader assign` writes (notebooks.setup_cell_source):
+# it imports otter and sets up the public checks that the check cells run.
+SETUP_CELL = """\
+# Public checks of this notebook (run this cell first) / 本笔记本的公开检查（请先运行本单元格）
+import atexit, json, os, shutil, tempfile
+import otter
+
+_PUBLIC_TESTS = json.loads({tests!r})
+_tests_dir = tempfile.mkdtemp(prefix="d2l-public-checks-")
+atexit.register(shutil.rmtree, _tests_dir, True)  # removed when the kernel stops
+for _name, _test in _PUBLIC_TESTS.items():
+    with open(os.path.join(_tests_dir, _name + ".py"), "w", encoding="utf-8") as _f:
+        _f.write("OK_FORMAT = True\\ntest = " + repr(_test) + "\\n")
+grader = otter.Notebook(tests_dir=_tests_dir)"""
+# What that cell binds: a notebook whose other cells mention none of these (as a word, in any
+# code, string or comment) behaves the same without it; grading then skips it ("skipped"), as
+# the bare check cells that would use it. It costs otter's import (~0.5 s in a sandbox started
+# for one notebook) and writing a file per question (docs/performance.md).
+SETUP_CELL_NAMES = (
+    "atexit", "json", "os", "shutil", "tempfile", "otter",
+    "_PUBLIC_TESTS", "_tests_dir", "_name", "_test", "_f", "grader",
+)  # fmt: skip
+_SETUP_HEAD, _SETUP_TAIL = SETUP_CELL.split("{tests!r}")
+_SETUP_CELL_NAME = re.compile(r"\b(?:" + "|".join(SETUP_CELL_NAMES) + r")\b")
+
+
+def is_setup_cell(source: str) -> bool:
+    """`source` is SETUP_CELL as written, with one string literal for its tests."""
+    source = source.strip()
+    if not (source.startswith(_SETUP_HEAD) and source.endswith(_SETUP_TAIL)):
+        return False
+    literal = source[len(_SETUP_HEAD) : len(source) - len(_SETUP_TAIL)]
+    try:
+        tree = ast.parse(literal, mode="eval")  # parsed, never run
+    except (SyntaxError, ValueError):
+        return False
+    return isinstance(tree.body, ast.Constant) and isinstance(tree.body.value, str)
+
+
+def unused_setup_cells(cells: list[tuple[int, str]], skipped: set[int]) -> set[int]:
+    """The indexes of setup cells whose names no other cell that runs mentions."""
+    setup = {index for index, source in cells if is_setup_cell(source)}
+    others = (source for index, source in cells if index not in setup and index not in skipped)
+    if not setup or any(_SETUP_CELL_NAME.search(source) for source in others):
+        return set()
+    return setup
+
+
+def cells_to_run(cells: list[tuple[int, str]]) -> list[str]:
+    """The sources of the cells grading runs: all but the bare check calls and an unused
+    setup cell (what NotebookRun skips)."""
+    skipped = {index for index, source in cells if is_public_check_call(source)}
+    skipped |= unused_setup_cells(cells, skipped)
+    return [source for index, source in cells if index not in skipped]
 
 
 def is_public_check_call(source: str) -> bool:
@@ -165,6 +222,7 @@ class NotebookRun:
         self.engine = engine
         self.all_cells = cells
         self.skipped = {index for index, source in cells if is_public_check_call(source)}
+        self.skipped |= unused_setup_cells(cells, self.skipped)
         snapshots = snapshots or {}
         self.cells = []
         for index, source in cells:

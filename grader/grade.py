@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import importlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -369,6 +371,31 @@ def _cuda_device_files() -> bool:
     return Path("/dev/nvidiactl").exists()
 
 
+# What the bank's checks import on first use, inside torch: torch.broadcast_shapes and the
+# symbolic-shape code behind some torch functions import sympy (~0.5 s, measured in
+# docs/performance.md). Imported while the sandbox starts, on the other core, rather than
+# during the first grading.
+JUDGE_LAZY_IMPORTS = ("torch.fx.experimental.symbolic_shapes",)
+
+
+def warm_judge_in_background(bank: Bank, assignment: str) -> None:
+    """Import JUDGE_LAZY_IMPORTS in a daemon thread, for an assignment with questions written
+    for the bank (an otter-imported one runs no torch in the judge). The first grading waits
+    for an import still under way through Python's import lock, so this never changes what
+    is graded, only when the cost is paid."""
+    if not any(q.written_for_bank for q in bank.assignment_questions(assignment)):
+        return
+
+    def warm() -> None:
+        for module in JUDGE_LAZY_IMPORTS:
+            try:
+                importlib.import_module(module)
+            except Exception:  # another torch layout: the first grading imports what it needs
+                pass
+
+    threading.Thread(target=warm, name="judge-warm-up", daemon=True).start()
+
+
 class Grader:
     """Grades notebooks of one assignment: the CLI, `grader ci`, the bank's selftest, batch
     workers and every later front end build one of these; nothing else opens engines or
@@ -396,7 +423,12 @@ class Grader:
         hints: str = "show",
         secret: bytes | None = None,
         roster: frozenset[str] | None = None,
+        own_engine: bool | None = None,
+        one_notebook: list[str] | None = None,
     ) -> None:
+        """`own_engine`: close the engine passed in `close()` (default: only one it made from a
+        name); `one_notebook`: the code cells of the only notebook it will grade, so that its
+        engine starts lean (sandbox.make_engine)."""
         if hints not in HINTS:
             raise GraderSetupError(f"--hints must be one of {', '.join(HINTS)}, not {hints!r}")
         self.assignment = assignment
@@ -408,11 +440,12 @@ class Grader:
         self.isolation_wanted = isolation
         self.strict_isolation = strict_isolation
         self.batch = batch
-        self.owns_engine = isinstance(engine, str)
+        self.owns_engine = isinstance(engine, str) if own_engine is None else own_engine
+        self.one_notebook = one_notebook
         self.engine_name = engine if isinstance(engine, str) else engine.name
         self.engine: Engine | None = None if isinstance(engine, str) else engine
         try:
-            if self.owns_engine:
+            if self.engine is None:
                 self._launch_engine(gpu=device != "cpu" and _cuda_device_files())
             if bank is None:
                 from .bank.loader import load_bank_or_raise
@@ -444,7 +477,11 @@ class Grader:
 
         with self._engine_cannot_start():
             self.engine = make_engine(
-                self.engine_name, isolation=self.isolation_wanted, gpu=gpu, batch=self.batch
+                self.engine_name,
+                isolation=self.isolation_wanted,
+                gpu=gpu,
+                batch=self.batch,
+                one_notebook=self.one_notebook,
             )
             self.engine.launch()
 
@@ -457,6 +494,8 @@ class Grader:
         if self.engine is None:
             self._launch_engine(gpu)
         assert self.engine is not None
+        if self.assignment is not None:
+            warm_judge_in_background(self.bank, self.assignment)
         with self._engine_cannot_start():
             isolation = self.engine.isolation()  # waits for it: fail before the first grade
         if self.strict_isolation and not isolation.full:

@@ -14,6 +14,7 @@ from .commandline import (
     add_student_arguments,
     console,
     grader_from_args,
+    launch_for_notebooks,
     load_bank_or_exit,
     require_assignments,
     require_variant_identity,
@@ -21,17 +22,28 @@ from .commandline import (
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from .grade import summary_lines, write_result
+    from .execute import cells_to_run
     from .submission import NotebookProblem, load_submission
 
-    bank = load_bank_or_exit(args)
-    require_assignments(bank, args.assignment)
     try:
         submission = load_submission(Path(args.submission))
     except NotebookProblem as exc:
         raise UsageProblem(str(exc)) from None
-    require_variant_identity(bank, args.assignment, args)
-    with grader_from_args(args, bank, args.assignment) as grader:
+    # The sandbox starts first, lean for this one notebook, while this process checks its
+    # input, loads the bank and imports torch (docs/performance.md, "The cold path").
+    cells = cells_to_run(submission.code_cells)
+    engine = launch_for_notebooks(args, cells)
+    try:
+        bank = load_bank_or_exit(args)
+        require_assignments(bank, args.assignment)
+        require_variant_identity(bank, args.assignment, args)
+    except BaseException:
+        if engine is not None:
+            engine.close()
+        raise
+    from .grade import summary_lines, write_result
+
+    with grader_from_args(args, bank, args.assignment, engine=engine, one_notebook=cells) as grader:
         result = grader.grade(submission, student=args.student)
     if args.json:
         write_result(result, Path(args.json))
@@ -69,4 +81,5 @@ def register(subparsers: Any) -> None:
     add_student_arguments(grade)
     add_limit_arguments(grade)
     add_feedback_arguments(grade)
-    grade.set_defaults(handler=cmd_grade)
+    # Ends without Python's teardown once the result is out (cli.run).
+    grade.set_defaults(handler=cmd_grade, quick_exit=True)

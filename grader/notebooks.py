@@ -20,6 +20,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .bank.model import Assignment, Bank, Question
+from .execute import SETUP_CELL
 
 TEXT = {
     "intro": {
@@ -57,19 +58,6 @@ TEXT = {
     },
     "solution": {"en": "Reference solutions", "zh": "参考答案"},
 }
-
-SETUP_CELL = """\
-# Public checks of this notebook (run this cell first) / 本笔记本的公开检查（请先运行本单元格）
-import atexit, json, os, shutil, tempfile
-import otter
-
-_PUBLIC_TESTS = json.loads({tests!r})
-_tests_dir = tempfile.mkdtemp(prefix="d2l-public-checks-")
-atexit.register(shutil.rmtree, _tests_dir, True)  # removed when the kernel stops
-for _name, _test in _PUBLIC_TESTS.items():
-    with open(os.path.join(_tests_dir, _name + ".py"), "w", encoding="utf-8") as _f:
-        _f.write("OK_FORMAT = True\\ntest = " + repr(_test) + "\\n")
-grader = otter.Notebook(tests_dir=_tests_dir)"""
 
 
 def otter_test(question: Question) -> dict[str, Any]:

@@ -217,7 +217,12 @@ def test_a_grader_failure_is_recorded_and_exits_1(tmp_path, monkeypatch, capsys)
         def close(self):
             pass
 
-    monkeypatch.setattr(commands, "grader_from_args", lambda args, bank, name: BrokenGrader())
+    def broken_grader(args, bank, name, engine=None, **kwargs):
+        if engine is not None:  # the sandbox cmd_ci launched for it
+            engine.close()
+        return BrokenGrader()
+
+    monkeypatch.setattr(commands, "grader_from_args", broken_grader)
     shutil.copy(SOLUTION, tmp_path / "broken-grader.ipynb")
     junit = tmp_path / "junit.xml"
     code, out, err, summary, _ = run_ci(

@@ -8,6 +8,8 @@ import pytest
 
 from grader.bank.loader import load_bank
 from grader.cli import main
+from grader.execute import is_setup_cell
+from grader.submission import load_submission
 
 from .conftest import ROOT
 from .nbutil import SOLUTION, hidden_score, scores, solution_with, write_notebook
@@ -26,8 +28,10 @@ def test_solution_scores_max_score(grade):
     result = grade(SOLUTION)
     assert result["score"] == result["max_score"] > 0
     statuses = [c["status"] for c in result["cells"]]
-    # The 14 `grader.check(...)` cells are not run (the judge runs their public checks).
-    assert statuses.count("skipped") == 14 and statuses.count("ok") == len(statuses) - 14
+    # The 14 `grader.check(...)` cells are not run (the judge runs their public checks), nor
+    # the setup cell that only they use.
+    assert statuses.count("skipped") == 15 and statuses.count("ok") == len(statuses) - 15
+    assert statuses[0] == "skipped"
     assert result["engine"] == "fork"
     assert result["devices"]["graded_on"] == ["cpu"]
 
@@ -56,6 +60,29 @@ def test_only_bare_public_check_calls_are_skipped(grade, tmp_path):
     public = [c for c in grid["checks"] if c["visibility"] == "visible"]
     assert public and all(c["status"] == "passed" for c in public)
     assert grid["score"] == grid["max_score"]
+
+
+def test_the_setup_cell_runs_when_another_cell_uses_what_it_binds(grade, tmp_path):
+    """The public-checks setup cell is skipped only while no cell that runs mentions a name it
+    binds, and only as `grader assign` wrote it."""
+    setup = load_submission(SOLUTION).code_cells[0][1]
+    assert is_setup_cell(setup)
+    grid = "import torch\n" + MAKE_GRID + "G = make_grid(2, 3)"
+    cases = {
+        "unused": ([setup, grid, 'grader.check("grid")'], "skipped"),
+        "os used without an import": ([setup, grid, "where = os.getcwd()"], "ok"),
+        "a check in a longer cell": ([setup, grid + '\ngrader.check("grid")'], "ok"),
+        "code added to it": ([setup + "\nimport sys", grid], "ok"),
+    }
+    for name, (cells, status) in cases.items():
+        result = grade(write_notebook(tmp_path / f"{len(name)}.ipynb", cells))
+        assert result["cells"][0]["status"] == status, name
+        assert all(c["status"] != "error" for c in result["cells"]), name
+        grid_question = next(q for q in result["questions"] if q["id"] == "grid")
+        assert grid_question["score"] == grid_question["max_score"], name
+    # A second statement hidden in the tests' literal makes it another cell.
+    head, tail = setup.split("json.loads(", 1)
+    assert not is_setup_cell(head + "json.loads('{}') or print(1) or json.loads(" + tail)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

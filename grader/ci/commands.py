@@ -25,6 +25,7 @@ from ..commandline import (
     devices_from_args,
     err_console,
     grader_from_args,
+    launch_for_notebooks,
     load_bank_or_exit,
     require_assignments,
     require_variant_identity,
@@ -95,21 +96,11 @@ def _append(path_text: str | None, text: str, what: str) -> None:
 
 
 def cmd_ci(args: argparse.Namespace) -> int:
-    from ..grade import summary_lines
+    from ..execute import cells_to_run
     from ..submission import NotebookProblem, load_submission
 
     min_fraction = parse_min_score(args.min_score) if args.min_score is not None else None
-    bank = load_bank_or_exit(args)
-    require_assignments(bank, args.assignment)
-    if is_public_bank(bank) and not args.public_only:
-        raise UsageProblem(
-            f"{bank.root} is a public bank (no hidden checks): add --public-only, or grade "
-            "all checks in the course repository"
-        )
-    require_variant_identity(bank, args.assignment, args)
     notebooks = find_notebooks(args.paths or ["."])
-    devices_from_args(args)  # exit 2 before anything else when --device cuda has no CUDA
-
     # Load every notebook first: unusable ones are reported without starting a sandbox.
     loaded = []
     for path in notebooks:
@@ -117,10 +108,33 @@ def cmd_ci(args: argparse.Namespace) -> int:
             loaded.append((path, load_submission(path), None))
         except NotebookProblem as exc:
             loaded.append((path, None, str(exc)))
+    # The sandbox starts now, lean for these notebooks, while this process checks its input,
+    # loads the bank and imports torch (docs/performance.md, "The cold path").
+    cells = [c for _, s, _ in loaded if s is not None for c in cells_to_run(s.code_cells)]
+    engine = launch_for_notebooks(args, cells) if any(s for _, s, _ in loaded) else None
+    try:
+        bank = load_bank_or_exit(args)
+        require_assignments(bank, args.assignment)
+        if is_public_bank(bank) and not args.public_only:
+            raise UsageProblem(
+                f"{bank.root} is a public bank (no hidden checks): add --public-only, or grade "
+                "all checks in the course repository"
+            )
+        require_variant_identity(bank, args.assignment, args)
+        devices_from_args(args)  # exit 2 before grading when --device cuda has no CUDA
+    except BaseException:
+        if engine is not None:
+            engine.close()
+        raise
+    from ..grade import summary_lines
 
     outcomes: list[NotebookOutcome] = []
     grader_failed = False
-    grader = grader_from_args(args, bank, args.assignment) if any(s for _, s, _ in loaded) else None
+    grader = (
+        grader_from_args(args, bank, args.assignment, engine=engine, one_notebook=cells)
+        if any(s for _, s, _ in loaded)
+        else None
+    )
     try:
         for path, submission, problem in loaded:
             if submission is None:
@@ -224,7 +238,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_student_arguments(parser)
     add_limit_arguments(parser)
     add_feedback_arguments(parser)
-    parser.set_defaults(handler=cmd_ci)
+    # Ends without Python's teardown once the results are out (cli.run).
+    parser.set_defaults(handler=cmd_ci, quick_exit=True)
 
     public = subparsers.add_parser(
         "public-bank",

@@ -15,15 +15,28 @@ if TYPE_CHECKING:
 
 
 def make_engine(
-    name: str, isolation: str = "auto", gpu: bool = False, *, batch: bool = False
+    name: str,
+    isolation: str = "auto",
+    gpu: bool = False,
+    *,
+    batch: bool = False,
+    one_notebook: list[str] | None = None,
 ) -> Engine:
     """An engine by name. Importing this module imports no torch: a batch worker launches its
     zygote first and imports torch while the zygote does the same. `batch`: tuned for
-    throughput rather than for the latency of one submission."""
+    throughput rather than for the latency of one submission. `one_notebook`: the code cells
+    of the only notebook this engine will grade (`grader grade`): it then starts lean, doing
+    only what that notebook needs (ForkEngine's `lean`)."""
     if name == "fork":
-        from .forkengine import ForkEngine
+        from .forkengine import DEFAULT_PRELOAD, ForkEngine, preload_for_cells
 
-        return ForkEngine(isolation=isolation, gpu=gpu, warm_children=not batch)
+        if one_notebook is not None:
+            return ForkEngine(
+                isolation=isolation, gpu=gpu, preload=preload_for_cells(one_notebook), lean=True
+            )
+        return ForkEngine(
+            isolation=isolation, gpu=gpu, preload=DEFAULT_PRELOAD, warm_children=not batch
+        )
     if name == "kernel":
         from .kernelengine import KernelEngine
 

@@ -16,6 +16,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import socket
@@ -79,6 +80,30 @@ DEFAULT_PRELOAD = (
     "matplotlib.pyplot",
     "matplotlib_inline.backend_inline",
 )
+
+# What a zygote started for one notebook preloads beside torch, numpy and IPython: the modules
+# of DEFAULT_PRELOAD the notebook itself imports, by the top-level name it imports. Only these
+# (never a module a notebook names otherwise), and each of them the notebook's child would
+# import anyway; in the zygote the import overlaps the judge's start.
+PRELOADABLE = {
+    "pandas": ("pandas",),
+    "otter": ("otter",),
+    "matplotlib": ("matplotlib.pyplot", "matplotlib_inline.backend_inline"),
+}
+_IMPORTED_NAME = re.compile(
+    r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)|^[ \t]*%(matplotlib)\b", re.M
+)
+
+
+def preload_for_cells(sources: list[str]) -> tuple[str, ...]:
+    """The modules a zygote started for one notebook preloads (see PRELOADABLE). A line such
+    as `import numpy, pandas` names only its first module: the rest are imported by the child."""
+    names = {
+        m.group(1) or m.group(2) for source in sources for m in _IMPORTED_NAME.finditer(source)
+    }
+    return tuple(
+        module for name, modules in PRELOADABLE.items() if name in names for module in modules
+    )
 
 
 class ForkSession(Session):
@@ -206,10 +231,18 @@ class ForkEngine(Engine):
         gpu: bool = False,
         scratch_mb: int = 256,
         warm_children: bool = True,
+        lean: bool = False,
     ) -> None:
         """`warm_children` (latency mode): each forked child runs a small warm-up while it
         waits (4-8 ms less latency per submission, ~8 ms more CPU), and judge and child poll
-        for each other's messages (`spin_s`): off for batch workers, which are CPU-bound."""
+        for each other's messages (`spin_s`): off for batch workers, which are CPU-bound.
+
+        `lean`: started for one notebook (`grader grade`, `grader ci`), so the zygote skips
+        what pays back only over many submissions: the meta device's first use (~1 s, it
+        imports torch._dynamo; a check that needs it pays ~0.3 s in the child instead), the
+        huge-page collapse (~0.5 s), the warm-up of otter's check machinery and of a failing
+        cell; `preload` is then what that notebook imports (preload_for_cells).
+        docs/performance.md has the figures."""
         if not hasattr(os, "fork"):
             raise EngineUnavailable("the fork engine needs a POSIX system; use --engine kernel")
         self.want_isolation = isolation
@@ -217,6 +250,7 @@ class ForkEngine(Engine):
         self.gpu = gpu
         self.scratch_mb = scratch_mb
         self.warm_children = warm_children
+        self.lean = lean
         # Latency mode: judge and child poll for each other's messages for a moment before
         # sleeping (wire.spin_until_readable): 3-6 ms less per grading for ~30 ms more CPU,
         # measured side by side. Not for batch workers, which are CPU-bound.
@@ -275,6 +309,8 @@ class ForkEngine(Engine):
             "warm_children": self.warm_children,
             "spin_s": self.spin_s,
             "gpu": self.gpu,
+            "lean": self.lean,
+            "launched_at": time.time(),
         }
         self.plan = plan
         ok, self.cgroup_problem = cgroups_available()

@@ -151,27 +151,50 @@ class Attack:
             assert graded.scores == {"grid": full}, "the engine no longer grades correctly"
 
 
-@pytest.fixture(scope="session")
-def idle_process_count(fork_engine, grade) -> int:
-    """How many processes the fork engine runs between submissions (zygote, warm children),
-    the most common count over half a second after grading the solution."""
-    grade(SOLUTION, cell_timeout=30, call_timeout=10)
+def _idle_count(engine, grade) -> int:
+    """How many processes a fork engine runs between submissions (zygote, warm children), the
+    most common count over half a second after grading the solution."""
+    grade(SOLUTION, engine=engine, cell_timeout=30, call_timeout=10)
     counts = []
     for _ in range(10):
-        counts.append(len(host.engine_processes(fork_engine)))
+        counts.append(len(host.engine_processes(engine)))
         time.sleep(0.05)
     return int(statistics.mode(counts))
 
 
-# Every attack runs against both engines: the fork engine's zygote children, and a real Jupyter
-# kernel (seconds per submission, so those cases are slow).
-@pytest.fixture(params=["fork", pytest.param("kernel", marks=pytest.mark.slow)])
+@pytest.fixture(scope="session")
+def idle_process_count(fork_engine, grade) -> int:
+    return _idle_count(fork_engine, grade)
+
+
+@pytest.fixture(scope="session")
+def lean_fork_engine():
+    """A fork engine started lean, as `grader grade` starts one for a single notebook (no
+    meta-device warm-up, no huge pages, nothing preloaded beyond torch and IPython)."""
+    from grader.sandbox import make_engine
+
+    engine = make_engine("fork", one_notebook=[])
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def lean_idle_process_count(lean_fork_engine, grade) -> int:
+    return _idle_count(lean_fork_engine, grade)
+
+
+# Every attack runs against the fork engine's zygote children, and once per kind (its first
+# variant) against a lean fork engine and a real Jupyter kernel (seconds per submission, slow).
+@pytest.fixture(params=["fork", "lean", pytest.param("kernel", marks=pytest.mark.slow)])
 def attack(request, bank, fork_engine, tmp_path):
     marker = "d2lh" + secrets.token_hex(4)  # fits a process name (15 characters)
     site = [Path(p) for p in __import__("site").getsitepackages()]
     dirs = [Path("/tmp"), ROOT, ROOT / "tests" / "hostile", Path.home(), Path("/"), *site]
     if request.param == "fork":
         engine, idle = fork_engine, request.getfixturevalue("idle_process_count")
+    elif request.param == "lean":
+        engine = request.getfixturevalue("lean_fork_engine")
+        idle = request.getfixturevalue("lean_idle_process_count")
     else:  # a kernel engine runs nothing between submissions
         engine, idle = request.getfixturevalue("kernel_engine"), 0
     the_attack = Attack(marker, bank, engine, idle, dirs)
@@ -223,7 +246,8 @@ def pytest_collection_modifyitems(config, items):
     kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is None or callspec.params.get("attack") != "kernel":
+        kind = callspec.params.get("attack") if callspec is not None else None
+        if kind not in ("kernel", "lean"):
             kept.append(item)
             continue
         gap = KERNEL_GAPS.get(item.name)
@@ -235,7 +259,7 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.xfail(reason=gap, strict=False))
             kept.append(item)
             continue
-        function = f"{item.module.__name__}.{item.originalname}"
+        function = f"{kind}:{item.module.__name__}.{item.originalname}"
         if function in seen:
             dropped.append(item)
         else:

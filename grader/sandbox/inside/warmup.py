@@ -16,31 +16,40 @@ from .shell import skip_otter_client_log, skip_stat_of_installed_sources
 def preload(options: dict) -> dict:
     """Import what every submission uses, so children start warm."""
     started = time.perf_counter()
+    phases = {}
     import numpy  # noqa: F401
     import torch
 
+    phases["torch"] = time.perf_counter() - started
     torch.set_num_threads(1)
     # Warm the code paths every child would otherwise pay for on first use (the meta device
     # costs about a second the first time).
-    torch.zeros_like(torch.empty(2, device="meta"))
-    torch.cat([torch.empty(1, 1, device="meta")] * 2, dim=1)  # ~3 s on first use otherwise
+    if not options.get("lean"):
+        t = time.perf_counter()
+        torch.zeros_like(torch.empty(2, device="meta"))
+        torch.cat([torch.empty(1, 1, device="meta")] * 2, dim=1)  # ~0.6 s on first use otherwise
+        phases["meta"] = time.perf_counter() - t
+    t = time.perf_counter()
     if not options.get("gpu"):
         # Not where children use CUDA: the first backward starts autograd's device threads,
         # which counts the CUDA devices, which initialises the driver; a forked child can then
         # neither use CUDA ("initialization error") nor autograd ("autograd's threading in
         # combination with fork-based multiprocessing"). Each child pays it once instead.
         (torch.ones(2, requires_grad=True) * 2).sum().backward()
+    phases["backward"] = time.perf_counter() - t
     loaded = ["torch", "numpy"]
     for name in options.get("preload", []):
+        t = time.perf_counter()
         try:
             __import__(name)
             loaded.append(name)
         except Exception:
             pass
+        phases[name] = time.perf_counter() - t
     if "otter" in loaded:
         skip_otter_client_log()
     skip_stat_of_installed_sources()
-    return {"preloaded": loaded, "seconds": time.perf_counter() - started}
+    return {"preloaded": loaded, "seconds": time.perf_counter() - started, "phases": phases}
 
 
 MADV_COLLAPSE = 25  # Linux >= 6.1
@@ -131,15 +140,21 @@ _result
 # What the chapter's notebooks do in nearly every cell: a failing cell, a displayed tensor, the
 # pandas preprocessing section; and otter's public checks, which grading runs only for a check
 # cell the student changed.
-ZYGOTE_WARM_UP_CELLS = (
-    WARM_UP_CELL,
-    OTTER_CHECK_CELL,
-    "_warm_up(None)",
-    """import pandas as _pd
+PANDAS_CELL = """import pandas as _pd
 _frame = _pd.DataFrame({"a": [1.0, None, 3.0], "b": ["x", None, "y"]})
 _frame = _pd.get_dummies(_frame.fillna(_frame.mean(numeric_only=True)), dummy_na=True)
 print(_frame.iloc[:, 0:2])
 torch.tensor(_frame.to_numpy(dtype=float), dtype=torch.float32)
-""",
-)
+"""
+ZYGOTE_WARM_UP_CELLS = (WARM_UP_CELL, OTTER_CHECK_CELL, "_warm_up(None)", PANDAS_CELL)
+
+
+def zygote_warm_up_cells(options: dict, preloaded: list[str]) -> tuple[str, ...]:
+    """The cells the zygote runs once: all of ZYGOTE_WARM_UP_CELLS, or for a lean zygote (one
+    notebook) what that notebook is sure to do: run a cell, and use pandas if it imports it."""
+    if not options.get("lean"):
+        return ZYGOTE_WARM_UP_CELLS
+    return (WARM_UP_CELL, PANDAS_CELL) if "pandas" in preloaded else (WARM_UP_CELL,)
+
+
 CHILD_WARM_UP_CELLS = (WARM_UP_CELL,)

@@ -44,10 +44,10 @@ from .confinement import (
 from .shell import make_shell
 from .warmup import (
     CHILD_WARM_UP_CELLS,
-    ZYGOTE_WARM_UP_CELLS,
     collapse_into_huge_pages,
     preload,
     warm_up,
+    zygote_warm_up_cells,
 )
 
 
@@ -125,6 +125,8 @@ SPAWN_YIELD_S = 0.001
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     options = json.loads(control.recv(65536))
+    # From the judge's launch to here: the sandbox's setup and Python's (docs/performance.md).
+    started = time.time() - float(options.get("launched_at", time.time()))
     libc = ctypes.CDLL(None)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     # Not dumpable: no process of a submission may ptrace the zygote or read its memory, which
@@ -143,21 +145,32 @@ def main() -> None:
         child_uids = []
     if kill_mode == "all" and os.getuid() == 0:
         kill_mode = "group"  # kill(-1) as root would reach the whole machine
+    t = time.perf_counter()
     if kill_mode == "uid":
         for uid in child_uids:
             JANITORS[uid] = Janitor(uid, control)
+    janitors = time.perf_counter() - t
     info = preload(options)
+    info["phases"] = {"sandbox and python start": started, "janitors": janitors, **info["phases"]}
     import torch
 
+    phases = info["phases"]
+    t = time.perf_counter()
     warmup.WARM_UP_ARG = torch.arange(4.0)
     shell = make_shell()
-    warm_up(shell, ZYGOTE_WARM_UP_CELLS)
+    phases["shell"] = time.perf_counter() - t
+    t = time.perf_counter()
+    warm_up(shell, zygote_warm_up_cells(options, info["preloaded"]))
+    phases["warm-up cells"] = time.perf_counter() - t
+    t = time.perf_counter()
     # Objects that exist now are never collected: the children's garbage collector then does
     # not write to (and so copy) every page the zygote has. No gc.collect() first: it took
     # ~0.2 s of the zygote's start, and the holes it frees would be filled by the children's
     # allocations, copying those pages too (the gc module's documentation advises the same).
     gc.freeze()
-    huge = collapse_into_huge_pages()
+    # Pays back over many forks, not for one notebook's (lean).
+    huge = 0 if options.get("lean") else collapse_into_huge_pages()
+    phases["huge pages"] = time.perf_counter() - t
     info.update(
         {
             "pid": os.getpid(),
@@ -179,7 +192,9 @@ def main() -> None:
     def fork_next() -> WarmChild:
         return fork_child(control, next_uid(), scratch_root, shell, warm_children, spin_s)
 
+    t = time.perf_counter()
     warm = fork_next()
+    phases["first fork"] = time.perf_counter() - t
     control.send(json.dumps({"ready": True, **info}).encode())
     current: WarmChild | None = None
     while True:
