@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sqlite3
 import statistics
 import subprocess
@@ -87,7 +88,11 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
-def run_batch(folder: Path, db: Path, workers: int, extra: tuple[str, ...] = ()) -> dict:
+def run_batch(
+    folder: Path, db: Path, workers: int, extra: tuple[str, ...] = (), root: Path = ROOT
+) -> dict:
+    """`grader batch` of the checkout at `root` on `folder`, into a fresh gradebook `db`."""
+    db.unlink(missing_ok=True)
     command = [
         sys.executable,
         "-m",
@@ -106,7 +111,10 @@ def run_batch(folder: Path, db: Path, workers: int, extra: tuple[str, ...] = ())
         *extra,
     ]
     started = time.perf_counter()
-    batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    batch = subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     peak = [0, 0]
     process = psutil.Process(batch.pid)
     stop = threading.Event()
@@ -212,6 +220,27 @@ def otter_times(paths: list[Path], work: Path) -> tuple[list[float], str]:
     return times, ""
 
 
+def compare(work: Path, other: Path, workers: int, rounds: int) -> int:
+    """`grader batch` of `other` and of this checkout, alternately, on the same submissions."""
+    runs: dict[str, list[dict]] = {"other": [], "this": []}
+    for index in range(rounds):
+        for name, root in (("other", other), ("this", ROOT)):
+            batch = run_batch(work / "subs", work / "gb.sqlite", workers, root=root)
+            runs[name].append(batch)
+            print(
+                f"round {index + 1}, {root}: {batch['rate']:.1f}/s end to end "
+                f"({batch['wall']:.1f} s for {batch['n']}), {batch['warm_rate']:.1f}/s warm, "
+                f"median grading {batch['median'] * 1000:.0f} ms"
+            )
+    for key, label in (("rate", "end to end"), ("warm_rate", "warm")):
+        before = statistics.median(b[key] for b in runs["other"])
+        after = statistics.median(b[key] for b in runs["this"])
+        print(f"median {label}: {before:.1f}/s before, {after:.1f}/s now ({after / before:.2f}x)")
+    walls = [b["wall"] for b in runs["this"]]
+    print(f"this checkout's wall times: {', '.join(f'{w:.1f}' for w in walls)} s")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="submissions (default 200)")
@@ -221,11 +250,21 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline-runs", type=int, default=5)
     parser.add_argument("--no-otter", action="store_true", help="skip otter run")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="another checkout (e.g. a `git worktree` of an older commit): its `grader batch` "
+        "and this one's run alternately on the same submissions, --rounds times, and only that",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --compare (default 3)")
     args = parser.parse_args()
     print(f"machine: {psutil.cpu_count()} CPUs, load average {psutil.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         paths = generate(work / "subs", args.n)
+        if args.compare:
+            return compare(work, args.compare.resolve(), args.workers, args.rounds)
         batch = run_batch(work / "subs", work / "gb.sqlite", args.workers)
         print(f"grader batch --workers {args.workers}, N={batch['n']}: {batch['summary']}")
         print(

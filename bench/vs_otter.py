@@ -68,10 +68,10 @@ def report(title: str, count: int, ours: float, theirs: float) -> None:
     print(f"  ratio otter/grader:   {theirs / ours:.1f}x")
 
 
-def timed(argv: list[str], env: dict[str, str] | None = None) -> float:
+def timed(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
     """Wall seconds of one command, which must succeed."""
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{argv[:4]} failed ({done.returncode}): {done.stderr[-1500:]}")
@@ -111,7 +111,8 @@ def cold_side_by_side(
                 otter_run(otter_zip, otter_notebook)
                 times[name].append(time.perf_counter() - started)
             else:
-                times[name].append(timed(argv, command_env))
+                # From the checkout measured: `python -m` puts the working folder first.
+                times[name].append(timed(argv, command_env, cwd=grader_root))
     print(
         f"cold, one notebook from a fresh command ({rounds} rounds, interleaved; grader from {grader_root}):"
     )
