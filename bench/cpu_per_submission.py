@@ -1,12 +1,12 @@
 """CPU per submission on a warm engine, split between the judge and the sandbox.
 
-Grades preliminaries-core's reference notebook `--n` times with one batch-mode Grader (as a
+Grades preliminaries-core's reference notebook (or `--notebook`) `--n` times with one batch-mode Grader (as a
 `grader batch` worker does) after a few warm-up gradings, and prints, per submission: the wall
 time, the judge's CPU (this process) and the sandbox's CPU (the zygote and its reaped children,
 read with psutil). Two cores at 100 % give 2000 ms of CPU per second: 40 submissions/s needs at
 most 50 ms per submission in all.
 
-    python bench/cpu_per_submission.py [--n 40]
+    python bench/cpu_per_submission.py [--n 40] [--notebook NB]
 """
 
 from __future__ import annotations
@@ -34,8 +34,11 @@ def sandbox_cpu(zygote: psutil.Process) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40)
+    parser.add_argument(
+        "--notebook", type=Path, default=ROOT / "solutions/preliminaries-core.ipynb"
+    )
     args = parser.parse_args()
-    submission = load_submission(ROOT / "solutions/preliminaries-core.ipynb")
+    submission = load_submission(args.notebook)
     with Grader(None, "preliminaries-core", batch=True) as grader:
         for _ in range(5):
             grader.grade(submission)
@@ -48,7 +51,7 @@ def main() -> int:
         wall = (time.perf_counter() - wall0) / args.n * 1000
         judge = (time.process_time() - judge0) / args.n * 1000
         sandbox = (sandbox_cpu(zygote) - sandbox0) / args.n * 1000
-    print(f"{args.n} gradings of preliminaries-core's reference, per submission:")
+    print(f"{args.n} gradings of {args.notebook.name} (preliminaries-core), per submission:")
     print(f"  wall {wall:.1f} ms; CPU: judge {judge:.1f} ms + sandbox {sandbox:.1f} ms")
     print(f"  = {judge + sandbox:.1f} ms: two cores grade at most {2000 / (judge + sandbox):.1f}/s")
     return 0
