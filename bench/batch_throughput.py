@@ -73,6 +73,48 @@ def generate(folder: Path, n: int) -> list[Path]:
     return paths
 
 
+def cpu_seconds(process: psutil.Process, seen: dict[int, tuple[str, float, float]]) -> None:
+    """Record, per process of the tree, its kind and its CPU seconds so far (its own, and its
+    reaped children's: the zygote reaps each submission's child). The last sample of each
+    process is what `cpu_by_kind` sums: a process's CPU only grows."""
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            command = " ".join(proc.cmdline())
+            times = proc.cpu_times()
+            if proc.name() == "bwrap":
+                continue  # it only waits for the zygote
+        except psutil.Error:
+            continue
+        if proc.pid == process.pid:
+            kind = "parent"
+        elif "inside.zygote" in command:
+            try:
+                parent = proc.parent()
+                forked = parent.name() != "bwrap" and "inside.zygote" in " ".join(parent.cmdline())
+            except (psutil.Error, AttributeError):
+                forked = False
+            if forked:
+                continue  # a submission's child or a janitor: counted when the zygote reaps it
+            kind = "zygote"
+        elif "multiprocessing" in command:
+            kind = "worker"
+        else:
+            kind = "other"
+        reaped = times.children_user + times.children_system
+        seen[proc.pid] = (kind, times.user + times.system, reaped if kind == "zygote" else 0.0)
+
+
+def cpu_by_kind(seen: dict[int, tuple[str, float, float]]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for kind, own, reaped in seen.values():
+        totals[kind] = totals.get(kind, 0.0) + own
+        if reaped:
+            totals["submissions (reaped by zygotes)"] = (
+                totals.get("submissions (reaped by zygotes)", 0.0) + reaped
+            )
+    return totals
+
+
 def tree_memory(process: psutil.Process) -> tuple[int, int]:
     """(RSS, PSS) summed over the process tree. RSS counts pages shared by forked children
     (torch, imported once in the zygote) once per process; PSS splits them, so its sum is the
@@ -119,6 +161,8 @@ def run_batch(
     process = psutil.Process(batch.pid)
     stop = threading.Event()
 
+    seen: dict[int, tuple[str, float, float]] = {}
+
     def sample() -> None:
         # Once a second: reading PSS walks every page table of the tree (~40 ms of CPU for a
         # batch's dozen processes), which four times a second took ~8 % of the two cores
@@ -126,6 +170,7 @@ def run_batch(
         while not stop.wait(SAMPLE_EVERY_S):
             rss, pss = tree_memory(process)
             peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            cpu_seconds(process, seen)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -150,6 +195,7 @@ def run_batch(
         "peak_mb": peak[1] / 2**20,
         "peak_rss_mb": peak[0] / 2**20,
         "summary": out.decode().strip().splitlines()[-1],
+        "cpu": cpu_by_kind(seen),
     }
 
 
@@ -220,6 +266,13 @@ def otter_times(paths: list[Path], work: Path) -> tuple[list[float], str]:
     return times, ""
 
 
+def print_cpu(batch: dict) -> None:
+    """CPU seconds by kind of process (sampled once a second: the last second is missed)."""
+    parts = ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in sorted(batch["cpu"].items()))
+    total = sum(batch["cpu"].values())
+    print(f"  CPU seconds by process: {parts}; {total:.1f} in all over {batch['wall']:.1f} s")
+
+
 def compare(work: Path, other: Path, workers: int, rounds: int) -> int:
     """`grader batch` of `other` and of this checkout, alternately, on the same submissions."""
     runs: dict[str, list[dict]] = {"other": [], "this": []}
@@ -232,6 +285,7 @@ def compare(work: Path, other: Path, workers: int, rounds: int) -> int:
                 f"({batch['wall']:.1f} s for {batch['n']}), {batch['warm_rate']:.1f}/s warm, "
                 f"median grading {batch['median'] * 1000:.0f} ms"
             )
+            print_cpu(batch)
     for key, label in (("rate", "end to end"), ("warm_rate", "warm")):
         before = statistics.median(b[key] for b in runs["other"])
         after = statistics.median(b[key] for b in runs["this"])
@@ -271,6 +325,7 @@ def main() -> int:
             f"  {batch['rate']:.2f} submissions/s end to end ({batch['wall']:.1f} s, worker start "
             f"included); {batch['warm_rate']:.2f}/s warm (first to last result)"
         )
+        print_cpu(batch)
         print(
             f"  median grading time per submission {batch['median'] * 1000:.0f} ms; "
             f"peak memory of the process tree {batch['peak_mb']:.0f} MB PSS "
