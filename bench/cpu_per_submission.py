@@ -6,12 +6,17 @@ time, the judge's CPU (this process) and the sandbox's CPU (the zygote and its r
 read with psutil). Two cores at 100 % give 2000 ms of CPU per second: 40 submissions/s needs at
 most 50 ms per submission in all.
 
-    python bench/cpu_per_submission.py [--n 40] [--notebook NB]
+With `--calls N`, it also times N trivial calls into a sandbox (`f(x) = x * 2` on a 2x3
+tensor) with this process, and so its sandbox, left on every CPU and pinned to one, alternately
+(twice each): what `batch.pool.pin_to_one_cpu` saves per hand-over.
+
+    python bench/cpu_per_submission.py [--n 40] [--notebook NB] [--calls 2000]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,9 +36,48 @@ def sandbox_cpu(zygote: psutil.Process) -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
+def call_cost(calls: int, pinned: bool) -> tuple[float, float]:
+    """(judge, sandbox) CPU microseconds per trivial call, with a fresh batch-mode engine."""
+    import torch
+
+    from grader.sandbox import make_engine
+    from grader.sandbox.base import Limits
+    from grader.sandbox.inside import protocol
+
+    every_cpu = os.sched_getaffinity(0)
+    if pinned:
+        os.sched_setaffinity(0, {min(every_cpu)})  # before the sandbox starts: it inherits it
+    engine = make_engine("fork", batch=True)
+    try:
+        engine.isolation()
+        session = engine.start_session(Limits())
+        session.run_cell("def f(x):\n    return x * 2\n", 30)
+        launcher = psutil.Process(engine.process.pid)
+        sandbox = [p for p in [launcher, *launcher.children(recursive=True)] if p.name() != "bwrap"]
+        header = {protocol.OP: protocol.CALL, "name": "f"}
+        values = {"args": (torch.arange(6.0).reshape(2, 3),), "kwargs": {}}
+        for _ in range(50):
+            session.request(header, values, 30)
+
+        def sandbox_cpu_now() -> float:
+            return sum(sum(p.cpu_times()[:2]) for p in sandbox)
+
+        judge0, sandbox0 = time.process_time(), sandbox_cpu_now()
+        for _ in range(calls):
+            session.request(header, values, 30)
+        judge = (time.process_time() - judge0) / calls * 1e6
+        in_sandbox = (sandbox_cpu_now() - sandbox0) / calls * 1e6
+        session.close()
+    finally:
+        engine.close()
+        os.sched_setaffinity(0, every_cpu)
+    return judge, in_sandbox
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40)
+    parser.add_argument("--calls", type=int, default=0, help="also time N calls, pinned or not")
     parser.add_argument(
         "--notebook", type=Path, default=ROOT / "solutions/preliminaries-core.ipynb"
     )
@@ -54,6 +98,15 @@ def main() -> int:
     print(f"{args.n} gradings of {args.notebook.name} (preliminaries-core), per submission:")
     print(f"  wall {wall:.1f} ms; CPU: judge {judge:.1f} ms + sandbox {sandbox:.1f} ms")
     print(f"  = {judge + sandbox:.1f} ms: two cores grade at most {2000 / (judge + sandbox):.1f}/s")
+    if args.calls and len(os.sched_getaffinity(0)) > 1:
+        print(f"{args.calls} trivial calls into a sandbox, CPU microseconds per call:")
+        for pinned in (False, True, False, True):
+            judge_us, sandbox_us = call_cost(args.calls, pinned)
+            label = "pinned to one CPU" if pinned else "on every CPU     "
+            print(
+                f"  {label}: judge {judge_us:.0f} + sandbox {sandbox_us:.0f} = "
+                f"{judge_us + sandbox_us:.0f}"
+            )
     return 0
 
 

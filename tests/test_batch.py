@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -373,3 +374,28 @@ def test_the_batch_parent_never_imports_torch(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "1 graded" in done.stdout
     assert "torch imported: False" in done.stdout
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs to pin to one")
+def test_a_worker_and_its_sandbox_share_one_cpu():
+    """A pool worker pins itself to one CPU before its sandbox starts: the zygote and each
+    submission's child inherit it (their hand-overs stay on one CPU; docs/performance.md)."""
+    script = (
+        "import json, os, psutil\n"
+        "from grader.batch.pool import pin_to_one_cpu\n"
+        "from grader.sandbox import make_engine\n"
+        "pin_to_one_cpu(1)\n"
+        "engine = make_engine('fork', batch=True)\n"
+        "engine.isolation()\n"
+        "masks = {tuple(sorted(p.cpu_affinity())) for p in psutil.Process().children(recursive=True)}\n"
+        "print(json.dumps([sorted(os.sched_getaffinity(0)), sorted(masks)]))\n"
+        "engine.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    own, masks = json.loads(done.stdout)
+    allowed = sorted(os.sched_getaffinity(0))
+    assert own == [allowed[1]]
+    assert masks == [[allowed[1]]]  # bubblewrap, the zygote, its janitors and its warm child

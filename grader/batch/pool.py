@@ -45,11 +45,28 @@ class Task:
     assignment: str | None = None  # another than the pool's (the server serves several)
 
 
-def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
+def pin_to_one_cpu(slot: int) -> None:
+    """Keep this worker, and the sandbox it starts (its zygote and every submission's child
+    inherit the mask), on one of the CPUs this process may use, the `slot`-th round robin.
+
+    A judge and its student's child hand the turn to each other ~90 times per submission; on
+    one CPU each hand-over is a local wake-up instead of an interrupt to another (virtual) CPU.
+    Measured on this 2-core VM (bench/cpu_per_submission.py --calls): ~40-50 % less CPU per
+    call into the sandbox; 11 % more submissions per second warm (docs/performance.md). Best effort: where the mask cannot be read or set, nothing changes."""
+    try:
+        allowed = sorted(os.sched_getaffinity(0))
+        if len(allowed) > 1:
+            os.sched_setaffinity(0, {allowed[slot % len(allowed)]})
+    except (AttributeError, OSError):
+        pass
+
+
+def _worker_main(conn: Connection, config: dict[str, Any], slot: int = 0) -> None:
     """Body of a worker process: announce readiness, then grade until the pipe closes."""
     from ..grade import StrictIsolation
     from .worker import WorkerGrader
 
+    pin_to_one_cpu(slot)  # before its sandbox starts, which inherits the mask
     try:
         grader = WorkerGrader(GradeConfig(**config))
     except BaseException as exc:  # tell the parent why, in one line
@@ -85,10 +102,10 @@ def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, config: GradeConfig) -> None:
+    def __init__(self, ctx: Any, config: GradeConfig, slot: int) -> None:
         self.conn, child_conn = ctx.Pipe(duplex=True)
         self.process = ctx.Process(
-            target=_worker_main, args=(child_conn, asdict(config)), daemon=True
+            target=_worker_main, args=(child_conn, asdict(config), slot), daemon=True
         )
         self.process.start()
         child_conn.close()
@@ -224,7 +241,7 @@ class WorkerPool:
     def start(self) -> None:
         """Start the workers (they warm up in parallel; `run` hands out work as each is ready)."""
         if not self._workers:
-            self._workers = [_Worker(self._ctx, self.config) for _ in range(self.size)]
+            self._workers = [_Worker(self._ctx, self.config, slot) for slot in range(self.size)]
 
     def close(self) -> None:
         for worker in self._workers:
@@ -286,6 +303,6 @@ class WorkerPool:
                 raise PoolProblem(
                     f"grader workers keep dying at start (last exit code {worker.process.exitcode})"
                 )
-        self._workers[index] = _Worker(self._ctx, self.config)
+        self._workers[index] = _Worker(self._ctx, self.config, index)
         if task is not None:
             on_outcome(task, outcome_error(f"{task.label}: {reason}"))
