@@ -52,7 +52,8 @@ def pin_to_one_cpu(slot: int) -> None:
     A judge and its student's child hand the turn to each other ~90 times per submission; on
     one CPU each hand-over is a local wake-up instead of an interrupt to another (virtual) CPU.
     Measured on this 2-core VM (bench/cpu_per_submission.py --calls): ~40-50 % less CPU per
-    call into the sandbox; 11 % more submissions per second warm (docs/performance.md). Best effort: where the mask cannot be read or set, nothing changes."""
+    call into the sandbox; 11 % more submissions per second warm (docs/performance.md).
+    Best effort: where the mask cannot be read or set, nothing changes."""
     try:
         allowed = sorted(os.sched_getaffinity(0))
         if len(allowed) > 1:

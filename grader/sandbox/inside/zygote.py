@@ -170,7 +170,7 @@ def main() -> None:
     gc.freeze()
     # Pays back over many forks, not for one notebook's (lean).
     huge = 0 if options.get("lean") else collapse_into_huge_pages()
-    phases["huge pages"] = time.perf_counter() - t
+    phases["gc.freeze and huge pages"] = time.perf_counter() - t
     info.update(
         {
             "pid": os.getpid(),
