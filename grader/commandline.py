@@ -264,10 +264,10 @@ def launch_for_notebooks(args: argparse.Namespace, cells: list[str]) -> Engine |
     notebooks whose code `cells` are given (sandbox.make_engine). Called before anything imports
     torch (grade.py does), so that the sandbox's start and this process's run side by side on
     two cores. None when it cannot launch: the Grader then tries again and says why."""
-    from .sandbox import make_engine
+    from .sandbox import cuda_device_files, make_engine
     from .sandbox.base import EngineUnavailable
 
-    gpu = args.device != "cpu" and Path("/dev/nvidiactl").exists()  # as the Grader guesses
+    gpu = args.device != "cpu" and cuda_device_files()  # as the Grader guesses
     try:
         engine = make_engine(args.engine, isolation=args.isolation, gpu=gpu, one_notebook=cells)
     except (EngineUnavailable, RuntimeError, ValueError):

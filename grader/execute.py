@@ -86,11 +86,16 @@ def unused_setup_cells(cells: list[tuple[int, str]], skipped: set[int]) -> set[i
     return setup
 
 
-def cells_to_run(cells: list[tuple[int, str]]) -> list[str]:
-    """The sources of the cells grading runs: all but the bare check calls and an unused
-    setup cell (what NotebookRun skips)."""
+def skipped_cells(cells: list[tuple[int, str]]) -> set[int]:
+    """The indexes of the cells grading does not run: the bare check calls and an unused
+    setup cell."""
     skipped = {index for index, source in cells if is_public_check_call(source)}
-    skipped |= unused_setup_cells(cells, skipped)
+    return skipped | unused_setup_cells(cells, skipped)
+
+
+def cells_to_run(cells: list[tuple[int, str]]) -> list[str]:
+    """The sources of the cells grading runs (all but `skipped_cells`)."""
+    skipped = skipped_cells(cells)
     return [source for index, source in cells if index not in skipped]
 
 
@@ -221,8 +226,7 @@ class NotebookRun:
         cell the student wrote (otter's intercell seed, see `seed_prefix`)."""
         self.engine = engine
         self.all_cells = cells
-        self.skipped = {index for index, source in cells if is_public_check_call(source)}
-        self.skipped |= unused_setup_cells(cells, self.skipped)
+        self.skipped = skipped_cells(cells)
         snapshots = snapshots or {}
         self.cells = []
         for index, source in cells:

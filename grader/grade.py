@@ -38,6 +38,7 @@ from .execute import (
 from .judge.grading import QuestionResult, grade_questions
 from .judge.runner import RunOptions
 from .judge.student import Student
+from .sandbox import cuda_device_files
 from .sandbox.base import Engine, Isolation, Limits
 from .submission import Submission, answer_cell
 
@@ -366,11 +367,6 @@ def require_assignment(bank: Bank, name: str) -> None:
         raise UnknownAssignment(problem)
 
 
-def _cuda_device_files() -> bool:
-    """A guess that needs no torch import: is there an NVIDIA driver on this machine?"""
-    return Path("/dev/nvidiactl").exists()
-
-
 # What the bank's checks import on first use, inside torch: torch.broadcast_shapes and the
 # symbolic-shape code behind some torch functions import sympy (~0.5 s, measured in
 # docs/performance.md). Imported while the sandbox starts, on the other core, rather than
@@ -446,7 +442,7 @@ class Grader:
         self.engine: Engine | None = None if isinstance(engine, str) else engine
         try:
             if self.engine is None:
-                self._launch_engine(gpu=device != "cpu" and _cuda_device_files())
+                self._launch_engine(gpu=device != "cpu" and cuda_device_files())
             if bank is None:
                 from .bank.loader import load_bank_or_raise
 

@@ -11,9 +11,12 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..commandline import UsageProblem, console, existing_gradebook, load_bank_or_exit
+
+if TYPE_CHECKING:
+    from ..gradebook.store import Gradebook
 
 EXAMPLE_FEEDBACK = "grader report feedback --db gradebook.sqlite --out out/feedback/ --lang zh"
 EXAMPLE_CLASS = "grader report class --db gradebook.sqlite --out out/class.html"
@@ -186,15 +189,28 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_file(path: str, example: str) -> Path:
+    """--out as the file to write; a folder is a usage error that names a file in it."""
+    out = Path(path)
+    if out.is_dir():
+        raise UsageProblem(f"--out {out}: is a folder; give a file name such as {out / example}")
+    return out
+
+
+def _graded(book: Gradebook, assignment: str) -> list[tuple[str, dict[str, Any]]]:
+    """(student, result) of each counting submission of `assignment` that was graded."""
+    return [
+        (s.student, s.result)
+        for s in book.results(assignment, counting_only=True)
+        if s.result is not None
+    ]
+
+
 def cmd_class(args: argparse.Namespace) -> int:
     from .classreport import class_report_html
 
     bank = load_bank_or_exit(args)
-    out = Path(args.out)
-    if out.is_dir():
-        raise UsageProblem(
-            f"--out {out}: is a folder; give a file name such as {out / 'class.html'}"
-        )
+    out = _output_file(args.out, "class.html")
     with existing_gradebook(args.db) as book:
         assignments = _assignments(book, args.assignment, args.db)
         if len(assignments) > 1:
@@ -220,30 +236,18 @@ def cmd_similarity(args: argparse.Namespace) -> int:
     from .similarity import build_similarity, similarity_html
 
     bank = load_bank_or_exit(args)
-    out = Path(args.out)
-    if out.is_dir():
-        raise UsageProblem(
-            f"--out {out}: is a folder; give a file name such as {out / 'similarity.html'}"
-        )
+    out = _output_file(args.out, "similarity.html")
     if args.top < 1:
         raise UsageProblem(f"--top must be at least 1 (got {args.top})")
     with existing_gradebook(args.db) as book:
-        entries = [
-            (s.student, s.result)
-            for s in book.results(args.assignment, counting_only=True)
-            if s.result is not None
-        ]
+        entries = _graded(book, args.assignment)
     if not entries:
         raise UsageProblem(f"{args.db} holds no graded submission of {args.assignment!r}")
     archive = []
     for path in args.archive:
         with existing_gradebook(path) as old:
             label = Path(path).stem
-            archive += [
-                (f"{s.student} ({label})", s.result)
-                for s in old.results(args.assignment, counting_only=True)
-                if s.result is not None
-            ]
+            archive += [(f"{student} ({label})", r) for student, r in _graded(old, args.assignment)]
     report = build_similarity(entries, bank, args.assignment, archive=archive, highlight=args.top)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(similarity_html(report, top=args.top), encoding="utf-8")

@@ -8,10 +8,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .base import Engine
+
+
+def cuda_device_files() -> bool:
+    """A guess that needs no torch import: is there an NVIDIA driver on this machine? (An
+    engine for CUDA mounts the device files; --device auto asks for one where they exist.)"""
+    return Path("/dev/nvidiactl").exists()
 
 
 def make_engine(
