@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import functools
 import importlib
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -185,6 +186,7 @@ def grade_submission(
         snapshots={name: at_check[name].snapshot_names for name in checked},
         cell_prefix=prefix,
     )
+    engine.prepare([source for _, source in run.cells], meta=any(map(uses_meta_device, selected)))
     watchdog = Watchdog(limits.grading_budget, run.expire)
     try:
         with watchdog:
@@ -265,6 +267,20 @@ def grade_submission(
         "notes": notes,
     }
     return result
+
+
+def uses_meta_device(question: Question) -> bool:
+    """Whether the question's checks pass tensors on the meta device (the student's code then
+    pays the meta device's first use, ~1 s, unless the sandbox warmed it)."""
+    return _mentions_meta_device(question.directory / "checks.py")
+
+
+@functools.cache
+def _mentions_meta_device(checks: Path) -> bool:
+    try:
+        return re.search(r"""["']meta["']""", checks.read_text(encoding="utf-8")) is not None
+    except OSError:
+        return False
 
 
 def _run_and_check(

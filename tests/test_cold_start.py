@@ -5,15 +5,23 @@ it may change a score, leave a process behind, or lose the result file."""
 from __future__ import annotations
 
 import json
+import platform
+import re
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import psutil
 import pytest
 
+from grader.bank.loader import load_bank
 from grader.cli import main
+from grader.grade import uses_meta_device
 from grader.sandbox import make_engine
+from grader.sandbox.base import Limits
 from grader.sandbox.forkengine import preload_for_cells
+from grader.sandbox.inside import protocol
 
 from .conftest import ROOT
 from .nbutil import SOLUTION, scores
@@ -33,6 +41,22 @@ def sandbox_processes() -> set[int]:
         if "inside.zygote" in command or "bwrap" in command:
             found.add(child.pid)
     return found
+
+
+def zygote_of(engine) -> psutil.Process:
+    launcher = psutil.Process(engine.process.pid)  # bubblewrap, or the zygote itself
+    return max([launcher, *launcher.children(recursive=True)], key=lambda p: p.memory_info().rss)
+
+
+def anon_huge_page_mb(process: psutil.Process) -> int:
+    rollup = Path(f"/proc/{process.pid}/smaps_rollup").read_text()
+    kb = re.search(r"^AnonHugePages:\s+(\d+) kB", rollup, re.M)
+    return int(kb.group(1)) // 1024 if kb else 0
+
+
+def kernel_release() -> tuple[int, int]:
+    major, minor = re.match(r"(\d+)\.(\d+)", platform.release()).groups()
+    return int(major), int(minor)
 
 
 def test_a_lean_zygote_preloads_only_what_the_notebook_imports():
@@ -71,6 +95,42 @@ def test_a_lean_zygote_skips_the_work_that_pays_back_over_many():
         assert full.isolation() == isolation
     finally:
         full.close()
+
+
+def test_a_batch_zygote_loads_pandas_and_the_meta_device_when_first_needed():
+    engine = make_engine("fork", batch=True)
+    try:
+        engine.isolation()
+        assert "meta" not in engine.info["phases"] and not engine.meta_warm
+        assert "pandas" not in engine.loaded
+        # Its huge pages and first child wait for the first fork, after these imports.
+        assert engine.info["huge_page_mb"] == 0 and "first fork" not in engine.info["phases"]
+        engine.prepare(["import torch"])  # nothing to load: no round trip
+        engine.prepare(["import pandas as pd\nimport torch"], meta=True)
+        assert "pandas" in engine.loaded and engine.meta_warm
+        # Only modules of PRELOADABLE, whatever the control message asks for.
+        reply = engine._control(
+            {protocol.OP: protocol.PRELOAD, "modules": ["this", "pandas"], "meta": False}
+        )
+        assert reply["preloaded"] == []
+        session = engine.start_session(Limits())
+        try:
+            probe = "import sys\nsorted(m for m in ('pandas', 'torch._dynamo', 'this') if m in sys.modules)"
+            (outcome,) = session.run_cells([probe], 30, time.monotonic() + 30)
+            # The child forked after the imports has them.
+            assert outcome.stdout.strip().endswith("['pandas', 'torch._dynamo']")
+        finally:
+            session.close()
+        if kernel_release() >= (6, 1):  # MADV_COLLAPSE
+            assert anon_huge_page_mb(zygote_of(engine)) >= 100
+    finally:
+        engine.close()
+
+
+def test_only_assignments_whose_checks_use_the_meta_device_warm_it():
+    bank, _ = load_bank()
+    assert uses_meta_device(bank.questions["device-zeros"])
+    assert not uses_meta_device(bank.questions["normalize-rows"])
 
 
 def test_grader_grade_from_a_fresh_process_keeps_its_result(tmp_path):

@@ -41,9 +41,11 @@ def make_engine(
             return ForkEngine(
                 isolation=isolation, gpu=gpu, preload=preload_for_cells(one_notebook), lean=True
             )
-        return ForkEngine(
-            isolation=isolation, gpu=gpu, preload=DEFAULT_PRELOAD, warm_children=not batch
-        )
+        if batch:  # the rest on demand: ForkEngine.prepare
+            return ForkEngine(
+                isolation=isolation, gpu=gpu, preload=("IPython",), warm_children=False, meta=False
+            )
+        return ForkEngine(isolation=isolation, gpu=gpu, preload=DEFAULT_PRELOAD)
     if name == "kernel":
         from .kernelengine import KernelEngine
 

@@ -169,6 +169,11 @@ class Engine(ABC):
     def launch(self) -> None:  # noqa: B027 - engines with nothing slow to start need nothing
         """Start whatever is slow to start without waiting for it (the fork engine's zygote)."""
 
+    def prepare(self, sources: list[str], meta: bool = False) -> None:  # noqa: B027
+        """A hint before the next submission, whose cells are `sources`: an engine that keeps
+        a warm process may load what they import, and warm the meta device if `meta` (the
+        assignment's checks use it). Engines without one need nothing."""
+
     @abstractmethod
     def start_session(self, limits: Limits) -> Session: ...
 

@@ -38,6 +38,7 @@ from .base import (
 from .cgroups import SandboxCgroup, cgroups_available, prefer_not_to_oom_kill
 from .framing import recv_frame_before
 from .inside import protocol, wire
+from .inside.protocol import PRELOADABLE
 from .isolation import (
     LaunchPlan,
     UidLease,
@@ -55,8 +56,8 @@ _CODEC = None
 
 
 def _codec():
-    """The codec, imported on first use: it imports torch (~2 s), and a batch worker starts
-    its zygote before that, so the two imports overlap."""
+    """The codec, imported on first use: it imports torch (~2 s), and `grader grade` starts
+    its zygote before that, so the two imports overlap (docs/performance.md, the cold path)."""
     global _CODEC
     if _CODEC is None:
         from .inside import codec
@@ -73,31 +74,21 @@ CGROUP_EXTRA_TASKS = 64
 ZYGOTE_START_TIMEOUT = 120.0
 CONTROL_TIMEOUT = 30.0
 CALL_SPIN_S = 0.002  # see ForkEngine.spin_s
-DEFAULT_PRELOAD = (
-    "IPython",
-    "pandas",
-    "otter",
-    "matplotlib.pyplot",
-    "matplotlib_inline.backend_inline",
-)
+# A zygote that serves one submission after another as they come (`grader serve`) imports
+# everything up front. A batch's zygote imports these on demand instead (ForkEngine.prepare), and
+# one started for one notebook only what that notebook imports (preload_for_cells).
+DEFAULT_PRELOAD = ("IPython", *(m for modules in PRELOADABLE.values() for m in modules))
 
-# What a zygote started for one notebook preloads beside torch, numpy and IPython: the modules
-# of DEFAULT_PRELOAD the notebook itself imports, by the top-level name it imports. Only these
-# (never a module a notebook names otherwise), and each of them the notebook's child would
-# import anyway; in the zygote the import overlaps the judge's start.
-PRELOADABLE = {
-    "pandas": ("pandas",),
-    "otter": ("otter",),
-    "matplotlib": ("matplotlib.pyplot", "matplotlib_inline.backend_inline"),
-}
 _IMPORTED_NAME = re.compile(
     r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)|^[ \t]*%(matplotlib)\b", re.M
 )
 
 
 def preload_for_cells(sources: list[str]) -> tuple[str, ...]:
-    """The modules a zygote started for one notebook preloads (see PRELOADABLE). A line such
-    as `import numpy, pandas` names only its first module: the rest are imported by the child."""
+    """The modules of PRELOADABLE (only those, never a module a notebook names otherwise) that
+    these cells import: worth importing in the zygote, since every child of the notebook would
+    import them anyway. A line such as `import numpy, pandas` names only its first module: the
+    rest are imported by the child."""
     names = {
         m.group(1) or m.group(2) for source in sources for m in _IMPORTED_NAME.finditer(source)
     }
@@ -232,6 +223,7 @@ class ForkEngine(Engine):
         scratch_mb: int = 256,
         warm_children: bool = True,
         lean: bool = False,
+        meta: bool | None = None,
     ) -> None:
         """`warm_children` (latency mode): each forked child runs a small warm-up while it
         waits (4-8 ms less latency per submission, ~8 ms more CPU), and judge and child poll
@@ -242,7 +234,10 @@ class ForkEngine(Engine):
         imports torch._dynamo; a check that needs it pays ~0.3 s in the child instead), the
         huge-page collapse (~0.5 s), the warm-up of otter's check machinery and of a failing
         cell; `preload` is then what that notebook imports (preload_for_cells).
-        docs/performance.md has the figures."""
+
+        `meta`: warm the meta device at the start (default: unless lean). A batch's engine
+        starts without it and without the modules of PRELOADABLE, and adds each when the first
+        submission that needs it comes (`prepare`). docs/performance.md has the figures."""
         if not hasattr(os, "fork"):
             raise EngineUnavailable("the fork engine needs a POSIX system; use --engine kernel")
         self.want_isolation = isolation
@@ -251,6 +246,11 @@ class ForkEngine(Engine):
         self.scratch_mb = scratch_mb
         self.warm_children = warm_children
         self.lean = lean
+        self.meta = (not lean) if meta is None else meta
+        # What the running zygote has: the modules it imported (or was asked for once: one that
+        # failed to import is not asked for again), and whether the meta device is warm.
+        self.loaded: set[str] = set()
+        self.meta_warm = False
         # Latency mode: judge and child poll for each other's messages for a moment before
         # sleeping (wire.spin_until_readable): 3-6 ms less per grading for ~30 ms more CPU,
         # measured side by side. Not for batch workers, which are CPU-bound.
@@ -310,6 +310,7 @@ class ForkEngine(Engine):
             "spin_s": self.spin_s,
             "gpu": self.gpu,
             "lean": self.lean,
+            "meta": self.meta,
             "launched_at": time.time(),
         }
         self.plan = plan
@@ -368,6 +369,8 @@ class ForkEngine(Engine):
                 f"the sandbox did not start: {stderr.decode(errors='replace').strip() or 'no answer'}"
             )
         self.info = json.loads(ready)
+        self.loaded = set(self.info.get("preloaded", []))
+        self.meta_warm = self.meta
         if self.cgroup is not None:
             self.baseline_memory = self.cgroup.memory_usage()
             self.baseline_tasks = _tasks_in(self.cgroup)
@@ -458,6 +461,31 @@ class ForkEngine(Engine):
                 theirs.close()
             return ForkSession(self, ours, int(reply["pid"]), limits)
         raise SandboxCrashed("the sandbox could not start a child")
+
+    def prepare(self, sources: list[str], meta: bool = False) -> None:
+        """Before the next submission, whose cells are `sources`: have the zygote import the
+        modules of PRELOADABLE they import, and warm the meta device if `meta` (the assignment's
+        checks pass meta tensors), where it has not yet. A batch's zygote starts with neither,
+        so each is paid once, by the first submission that needs it, and never by a batch that
+        does not. A lean engine has what its one notebook imports; a meta check pays ~0.4 s in
+        that notebook's child."""
+        if self.lean:
+            return
+        if not self._zygote_alive():
+            self._start_zygote()
+        modules = [m for m in preload_for_cells(sources) if m not in self.loaded]
+        meta = meta and not self.meta_warm
+        if not modules and not meta:
+            return
+        try:
+            self._control({protocol.OP: protocol.PRELOAD, "modules": modules, "meta": meta})
+        except SandboxCrashed:
+            self._stop_zygote()  # the next session starts a fresh one
+            return
+        self.loaded.update(modules)
+        self.meta_warm = self.meta_warm or meta
+        if self.cgroup is not None:  # the imports grew the zygote: a child's allowance is on top
+            self.baseline_memory = self.cgroup.memory_usage()
 
     def _cap_cgroup(self, limits: Limits) -> None:
         """All the sandbox's processes together: what the warm zygote uses, plus what this

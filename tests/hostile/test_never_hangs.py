@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.sandbox.base import Engine
+
 from ..conftest import ROOT
 from .notebooks import code, solution_plus
 
@@ -167,7 +169,7 @@ class _StuckSession:
         self.alive = False
 
 
-class _StuckEngine:
+class _StuckEngine(Engine):
     name = "inprocess"  # a name the result schema knows
 
     def __init__(self) -> None:

@@ -26,7 +26,18 @@ SNAPSHOTS = "__grader_snapshots__"
 # Grader -> zygote (fork engine control socket).
 SPAWN = "spawn"  # {"limits": {...}} + the child's RPC socket -> {"pid": N}
 KILL = "kill"  # -> {"killed": N}
+# {"modules": [str], "meta": bool} -> {"preloaded": [str], "meta": bool, "seconds": float}:
+# import these (only modules of PRELOADABLE) and warm the meta device, before the next fork.
+PRELOAD = "preload"
 EXIT = "exit"
+
+# What a zygote may import beyond torch, numpy and IPython, by the top-level name a notebook
+# imports: the modules every child of a notebook that imports that name would import anyway.
+PRELOADABLE = {
+    "pandas": ("pandas",),
+    "otter": ("otter",),
+    "matplotlib": ("matplotlib.pyplot", "matplotlib_inline.backend_inline"),
+}
 
 # The key of a reply that reports a failure of the agent itself (not of the student's code).
 AGENT_ERROR = "agent_error"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import time
 
+from .protocol import PRELOADABLE
 from .shell import skip_otter_client_log, skip_stat_of_installed_sources
 
 
@@ -22,12 +23,9 @@ def preload(options: dict) -> dict:
 
     phases["torch"] = time.perf_counter() - started
     torch.set_num_threads(1)
-    # Warm the code paths every child would otherwise pay for on first use (the meta device
-    # costs about a second the first time).
-    if not options.get("lean"):
+    if options.get("meta", not options.get("lean")):
         t = time.perf_counter()
-        torch.zeros_like(torch.empty(2, device="meta"))
-        torch.cat([torch.empty(1, 1, device="meta")] * 2, dim=1)  # ~0.6 s on first use otherwise
+        warm_meta_device()
         phases["meta"] = time.perf_counter() - t
     t = time.perf_counter()
     if not options.get("gpu"):
@@ -37,8 +35,24 @@ def preload(options: dict) -> dict:
         # combination with fork-based multiprocessing"). Each child pays it once instead.
         (torch.ones(2, requires_grad=True) * 2).sum().backward()
     phases["backward"] = time.perf_counter() - t
-    loaded = ["torch", "numpy"]
-    for name in options.get("preload", []):
+    loaded = ["torch", "numpy", *import_modules(options.get("preload", []), phases)]
+    skip_stat_of_installed_sources()
+    return {"preloaded": loaded, "seconds": time.perf_counter() - started, "phases": phases}
+
+
+def warm_meta_device() -> None:
+    """The meta device's first use imports torch._dynamo (~1 s): checks that pass meta tensors
+    (a device stand-in on a machine without a GPU) would otherwise pay it in every child."""
+    import torch
+
+    torch.zeros_like(torch.empty(2, device="meta"))
+    torch.cat([torch.empty(1, 1, device="meta")] * 2, dim=1)
+
+
+def import_modules(names: list[str], phases: dict[str, float]) -> list[str]:
+    """Import each module, timing it into `phases`; the names of those that imported."""
+    loaded = []
+    for name in names:
         t = time.perf_counter()
         try:
             __import__(name)
@@ -48,8 +62,25 @@ def preload(options: dict) -> dict:
         phases[name] = time.perf_counter() - t
     if "otter" in loaded:
         skip_otter_client_log()
-    skip_stat_of_installed_sources()
-    return {"preloaded": loaded, "seconds": time.perf_counter() - started, "phases": phases}
+    return loaded
+
+
+def load_more(modules: list[str], meta: bool, shell, loaded: list[str]) -> dict:
+    """What a running zygote is asked to add before its next fork (protocol.PRELOAD): a batch's
+    zygote starts with torch only and imports pandas, otter or matplotlib when the first
+    submission that imports them arrives. Only modules of PRELOADABLE are imported, each once;
+    their warm-up cells run as at the start. `loaded` (what is imported) is updated."""
+    started = time.perf_counter()
+    allowed = {module for group in PRELOADABLE.values() for module in group}
+    wanted = [name for name in modules if name in allowed and name not in loaded]
+    phases: dict[str, float] = {}
+    new = import_modules(wanted, phases)
+    loaded.extend(new)
+    if meta:
+        warm_meta_device()
+    if new:  # their cells use torch and _warm_up, which the first cell defines
+        warm_up(shell, (WARM_UP_CELL, *extra_warm_up_cells(new)))
+    return {"preloaded": new, "meta": meta, "seconds": time.perf_counter() - started}
 
 
 MADV_COLLAPSE = 25  # Linux >= 6.1
@@ -146,15 +177,22 @@ _frame = _pd.get_dummies(_frame.fillna(_frame.mean(numeric_only=True)), dummy_na
 print(_frame.iloc[:, 0:2])
 torch.tensor(_frame.to_numpy(dtype=float), dtype=torch.float32)
 """
-ZYGOTE_WARM_UP_CELLS = (WARM_UP_CELL, OTTER_CHECK_CELL, "_warm_up(None)", PANDAS_CELL)
+FAILING_CELL = "_warm_up(None)"
+ZYGOTE_WARM_UP_CELLS = (WARM_UP_CELL, OTTER_CHECK_CELL, FAILING_CELL, PANDAS_CELL)
+
+
+def extra_warm_up_cells(loaded: list[str]) -> tuple[str, ...]:
+    """The warm-up cells of the modules just imported: what a notebook does with them first."""
+    return (OTTER_CHECK_CELL,) * ("otter" in loaded) + (PANDAS_CELL,) * ("pandas" in loaded)
 
 
 def zygote_warm_up_cells(options: dict, preloaded: list[str]) -> tuple[str, ...]:
-    """The cells the zygote runs once: all of ZYGOTE_WARM_UP_CELLS, or for a lean zygote (one
-    notebook) what that notebook is sure to do: run a cell, and use pandas if it imports it."""
-    if not options.get("lean"):
-        return ZYGOTE_WARM_UP_CELLS
-    return (WARM_UP_CELL, PANDAS_CELL) if "pandas" in preloaded else (WARM_UP_CELL,)
+    """The cells the zygote runs once: a cell, a failing cell and those of what it imported;
+    for a lean zygote (one notebook) only what that notebook is sure to do: run a cell, and use
+    pandas if it imports it."""
+    if options.get("lean"):
+        return (WARM_UP_CELL, PANDAS_CELL) if "pandas" in preloaded else (WARM_UP_CELL,)
+    return (WARM_UP_CELL, FAILING_CELL, *extra_warm_up_cells(preloaded))
 
 
 CHILD_WARM_UP_CELLS = (WARM_UP_CELL,)

@@ -7,6 +7,8 @@ options (uid to drop to, modules to preload, scratch folder, kill mode); the zyg
 
     {"op": "spawn", "limits": {...}}  + one fd (the child's RPC socket)  -> {"pid": N}
     {"op": "kill"}      kill every process of the submission, wipe the scratch  -> {"killed": n}
+    {"op": "preload", "modules": [...], "meta": bool}  import more (only modules of
+                        protocol.PRELOADABLE), warm the meta device  -> {"preloaded": [...], ...}
     {"op": "exit"}
 
 Children are forked *before* they are needed: each one confines itself (its uid, its own
@@ -45,6 +47,7 @@ from .shell import make_shell
 from .warmup import (
     CHILD_WARM_UP_CELLS,
     collapse_into_huge_pages,
+    load_more,
     preload,
     warm_up,
     zygote_warm_up_cells,
@@ -168,8 +171,14 @@ def main() -> None:
     # ~0.2 s of the zygote's start, and the holes it frees would be filled by the children's
     # allocations, copying those pages too (the gc module's documentation advises the same).
     gc.freeze()
+    lean = bool(options.get("lean"))
+    warm_children = bool(options.get("warm_children", True))
+    # A batch's zygote (no warm children) is likely to import more before its first
+    # submission (protocol.PRELOAD): its huge pages and its first child wait for its first
+    # fork, so that the collapse runs once, after those imports (docs/sandbox.md).
+    collapse_pending = not lean and not warm_children
     # Pays back over many forks, not for one notebook's (lean).
-    huge = 0 if options.get("lean") else collapse_into_huge_pages()
+    huge = 0 if lean or collapse_pending else collapse_into_huge_pages()
     phases["gc.freeze and huge pages"] = time.perf_counter() - t
     info.update(
         {
@@ -181,7 +190,6 @@ def main() -> None:
         }
     )
     scratch_root = options["scratch_root"]
-    warm_children = bool(options.get("warm_children", True))
     spin_s = float(options.get("spin_s", 0.0))
     wipe_paths = [scratch_root, *options.get("wipe", [])]
     counter = 0
@@ -190,11 +198,17 @@ def main() -> None:
         return child_uids[counter % len(child_uids)] if kill_mode == "uid" else None
 
     def fork_next() -> WarmChild:
+        nonlocal collapse_pending
+        if collapse_pending:
+            collapse_pending = False
+            collapse_into_huge_pages()
         return fork_child(control, next_uid(), scratch_root, shell, warm_children, spin_s)
 
-    t = time.perf_counter()
-    warm = fork_next()
-    phases["first fork"] = time.perf_counter() - t
+    warm: WarmChild | None = None
+    if not collapse_pending:
+        t = time.perf_counter()
+        warm = fork_next()
+        phases["first fork"] = time.perf_counter() - t
     control.send(json.dumps({"ready": True, **info}).encode())
     current: WarmChild | None = None
     while True:
@@ -227,6 +241,20 @@ def main() -> None:
             if warm is None:
                 warm = fork_next()
             control.send(json.dumps({"killed": killed}).encode())
+        elif op == protocol.PRELOAD:
+            modules = message.get("modules")
+            modules = (
+                [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
+            )
+            reply = load_more(modules, bool(message.get("meta")), shell, info["preloaded"])
+            # As at the start: what the imports made is never collected, and goes into 2 MB
+            # pages before the next fork.
+            gc.freeze()
+            collapse_pending = not lean
+            if current is None and warm is not None:  # forked without them: fork it anew
+                kill_submission(kill_mode, warm, [])
+                warm = None  # at the next spawn
+            control.send(json.dumps(reply).encode())
         elif op == protocol.EXIT:
             break
     kill_submission(kill_mode, current, wipe_paths)
