@@ -105,7 +105,8 @@ def test_a_batch_zygote_loads_pandas_and_the_meta_device_when_first_needed():
         assert "pandas" not in engine.loaded
         # Its huge pages and first child wait for the first fork, after these imports.
         assert engine.info["huge_page_mb"] == 0 and "first fork" not in engine.info["phases"]
-        engine.prepare(["import torch"])  # nothing to load: no round trip
+        engine.prepare(["import torch"])  # nothing of PRELOADABLE, and no meta: nothing to load
+        assert "pandas" not in engine.loaded and not engine.meta_warm
         engine.prepare(["import pandas as pd\nimport torch"], meta=True)
         assert "pandas" in engine.loaded and engine.meta_warm
         # Only modules of PRELOADABLE, whatever the control message asks for.
