@@ -38,7 +38,7 @@ from .base import (
 from .cgroups import SandboxCgroup, cgroups_available, prefer_not_to_oom_kill
 from .framing import recv_frame_before
 from .inside import protocol, wire
-from .inside.protocol import PRELOADABLE
+from .inside.protocol import PRELOADABLE, PRELOADABLE_MODULES
 from .isolation import (
     LaunchPlan,
     UidLease,
@@ -77,7 +77,7 @@ CALL_SPIN_S = 0.002  # see ForkEngine.spin_s
 # A zygote that serves one submission after another as they come (`grader serve`) imports
 # everything up front. A batch's zygote imports these on demand instead (ForkEngine.prepare), and
 # one started for one notebook only what that notebook imports (preload_for_cells).
-DEFAULT_PRELOAD = ("IPython", *(m for modules in PRELOADABLE.values() for m in modules))
+DEFAULT_PRELOAD = ("IPython", *PRELOADABLE_MODULES)
 
 _IMPORTED_NAME = re.compile(
     r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)|^[ \t]*%(matplotlib)\b", re.M
@@ -473,6 +473,8 @@ class ForkEngine(Engine):
             return
         if not self._zygote_alive():
             self._start_zygote()
+        if self.meta_warm and self.loaded.issuperset(PRELOADABLE_MODULES):
+            return  # all there (`grader serve`'s zygote): no need to read the cells
         modules = [m for m in preload_for_cells(sources) if m not in self.loaded]
         meta = meta and not self.meta_warm
         if not modules and not meta:

@@ -26,7 +26,8 @@ SNAPSHOTS = "__grader_snapshots__"
 # Grader -> zygote (fork engine control socket).
 SPAWN = "spawn"  # {"limits": {...}} + the child's RPC socket -> {"pid": N}
 KILL = "kill"  # -> {"killed": N}
-# {"modules": [str], "meta": bool} -> {"preloaded": [str], "meta": bool, "seconds": float}:
+# {"modules": [str], "meta": bool} -> {"preloaded": [str], "meta": bool, "seconds": float,
+# "phases": {module: seconds}}:
 # import these (only modules of PRELOADABLE) and warm the meta device, before the next fork.
 PRELOAD = "preload"
 EXIT = "exit"
@@ -38,6 +39,7 @@ PRELOADABLE = {
     "otter": ("otter",),
     "matplotlib": ("matplotlib.pyplot", "matplotlib_inline.backend_inline"),
 }
+PRELOADABLE_MODULES = tuple(module for modules in PRELOADABLE.values() for module in modules)
 
 # The key of a reply that reports a failure of the agent itself (not of the student's code).
 AGENT_ERROR = "agent_error"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ctypes
 import time
 
-from .protocol import PRELOADABLE
+from .protocol import PRELOADABLE_MODULES
 from .shell import skip_otter_client_log, skip_stat_of_installed_sources
 
 
@@ -71,8 +71,7 @@ def load_more(modules: list[str], meta: bool, shell, loaded: list[str]) -> dict:
     submission that imports them arrives. Only modules of PRELOADABLE are imported, each once;
     their warm-up cells run as at the start. `loaded` (what is imported) is updated."""
     started = time.perf_counter()
-    allowed = {module for group in PRELOADABLE.values() for module in group}
-    wanted = [name for name in modules if name in allowed and name not in loaded]
+    wanted = [name for name in modules if name in PRELOADABLE_MODULES and name not in loaded]
     phases: dict[str, float] = {}
     new = import_modules(wanted, phases)
     loaded.extend(new)
@@ -80,7 +79,8 @@ def load_more(modules: list[str], meta: bool, shell, loaded: list[str]) -> dict:
         warm_meta_device()
     if new:  # their cells use torch and _warm_up, which the first cell defines
         warm_up(shell, (WARM_UP_CELL, *extra_warm_up_cells(new)))
-    return {"preloaded": new, "meta": meta, "seconds": time.perf_counter() - started}
+    seconds = time.perf_counter() - started
+    return {"preloaded": new, "meta": meta, "seconds": seconds, "phases": phases}
 
 
 MADV_COLLAPSE = 25  # Linux >= 6.1
