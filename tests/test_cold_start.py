@@ -106,7 +106,7 @@ def test_a_lean_zygote_skips_the_work_that_pays_back_over_many():
         full.close()
 
 
-def test_a_batch_zygote_loads_pandas_and_the_meta_device_when_first_needed():
+def test_a_batch_zygote_loads_pandas_the_meta_device_and_torch_dynamo_when_first_needed():
     engine = make_engine("fork", batch=True)
     try:
         engine.isolation()
@@ -125,16 +125,33 @@ def test_a_batch_zygote_loads_pandas_and_the_meta_device_when_first_needed():
             {protocol.OP: protocol.PRELOAD, "modules": ["this", "pandas"], "meta": False}
         )
         assert reply["preloaded"] == []
+        probe = "import sys\nsorted(m for m in ('pandas', 'sympy', 'torch._dynamo', 'this') if m in sys.modules)"
         session = engine.start_session(Limits())
         try:
-            probe = "import sys\nsorted(m for m in ('pandas', 'torch._dynamo', 'this') if m in sys.modules)"
-            (outcome,) = session.run_cells([probe], 30, time.monotonic() + 30)
+            # Most operations on meta tensors import torch._dynamo (~1 s): not in the zygote yet.
+            meta_op = "import torch\n_ = torch.empty(2, device='meta') * 0"
+            before, _, after = session.run_cells([probe, meta_op, probe], 30, time.monotonic() + 60)
             # The child that was waiting was forked anew, after the imports: it has them.
-            assert outcome.stdout.strip().endswith("['pandas', 'torch._dynamo']")
+            assert before.stdout.strip().endswith("['pandas', 'sympy']")
+            assert after.stdout.strip().endswith("['pandas', 'sympy', 'torch._dynamo']")
         finally:
             session.close()
         if kernel_release() >= (6, 1):  # MADV_COLLAPSE
             assert anon_huge_page_mb(zygote_of(engine)) >= 64  # of ~190 MB it could collapse
+        # The child said it imported torch._dynamo: the zygote imports it for the next ones.
+        assert engine.late_imports == {"torch._dynamo"} and "torch._dynamo" not in engine.loaded
+        engine.prepare(["import torch"])
+        assert "torch._dynamo" in engine.loaded
+        session = engine.start_session(Limits())
+        try:
+            (outcome,) = session.run_cells([probe], 30, time.monotonic() + 30)
+            assert outcome.stdout.strip().endswith("['pandas', 'sympy', 'torch._dynamo']")
+        finally:
+            session.close()
+        # What a child says it imported is only a hint, and only for modules of the fixed list.
+        engine.note_late_imports({protocol.LATE_IMPORTS: ["os", 3, ["pandas"]]})
+        engine.note_late_imports({protocol.LATE_IMPORTS: "torch._dynamo"})
+        assert engine.late_imports == {"torch._dynamo"}
     finally:
         engine.close()
 

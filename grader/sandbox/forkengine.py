@@ -122,10 +122,12 @@ class ForkSession(Session):
             self.kill()
             raise SandboxCrashed(f"the connection to the student's process broke ({exc})") from None
         try:
-            return _codec().decode_message(data, self.limits.max_message_bytes)
+            message = _codec().decode_message(data, self.limits.max_message_bytes)
         except _codec().DecodeError as exc:
             self.kill()
             raise SandboxCrashed(f"the student's process sent a malformed reply ({exc})") from None
+        self.engine.note_late_imports(message.header)
+        return message
 
     def run_cell(self, source: str, timeout: float) -> CellOutcome:
         outcomes = self.run_cells([source], timeout, math.inf)
@@ -165,6 +167,7 @@ class ForkSession(Session):
                 )
                 reply = _codec().decode_message(data, self.limits.max_message_bytes)
                 outcomes.append(cell_outcome_from_reply(reply))
+                self.engine.note_late_imports(reply.header)
             except CallTimeout:
                 self.kill()
                 message = f"the cell ran longer than {limit:g} s"
@@ -230,14 +233,15 @@ class ForkEngine(Engine):
         for each other's messages (`spin_s`): off for batch workers, which are CPU-bound.
 
         `lean`: started for one notebook (`grader grade`, `grader ci`), so the zygote skips
-        what pays back only over many submissions: the meta device's first use (~1 s, it
-        imports torch._dynamo; a check that needs it pays ~0.3 s in the child instead), the
+        what pays back only over many submissions: the meta device's first use (~0.45 s, it
+        imports sympy; a check that needs it pays it in the child instead), the
         huge-page collapse (~0.5 s), the warm-up of otter's check machinery and of a failing
         cell; `preload` is then what that notebook imports (preload_for_cells).
 
         `meta`: warm the meta device at the start (default: unless lean). A batch's engine
-        starts without it and without the modules of PRELOADABLE, and adds each when the first
-        submission that needs it comes (`prepare`). docs/performance.md has the figures."""
+        starts without it and without the modules of PRELOADABLE_MODULES, and adds each when
+        the first submission that needs it comes (`prepare`). docs/performance.md has the
+        figures."""
         if not hasattr(os, "fork"):
             raise EngineUnavailable("the fork engine needs a POSIX system; use --engine kernel")
         self.want_isolation = isolation
@@ -251,6 +255,10 @@ class ForkEngine(Engine):
         # failed to import is not asked for again), and whether the meta device is warm.
         self.loaded: set[str] = set()
         self.meta_warm = False
+        # Modules of PRELOADABLE_MODULES that a child imported by itself (its replies say so,
+        # protocol.LATE_IMPORTS): `prepare` has the zygote import them for the next children.
+        # Kept when a zygote is replaced: the next one will need them as well.
+        self.late_imports: set[str] = set()
         # Latency mode: judge and child poll for each other's messages for a moment before
         # sleeping (wire.spin_until_readable): 3-6 ms less per grading for ~30 ms more CPU,
         # measured side by side. Not for batch workers, which are CPU-bound.
@@ -464,11 +472,13 @@ class ForkEngine(Engine):
 
     def prepare(self, sources: list[str], meta: bool = False) -> None:
         """Before the next submission, whose cells are `sources`: have the zygote import the
-        modules of PRELOADABLE they import, and warm the meta device if `meta` (the assignment's
-        checks pass meta tensors), where it has not yet. A batch's zygote starts with neither,
-        so each is paid once, by the first submission that needs it, and never by a batch that
-        does not. A lean engine has what its one notebook imports; a meta check pays ~0.4 s in
-        that notebook's child."""
+        modules of PRELOADABLE they import and those an earlier child imported by itself
+        (`late_imports`: torch._dynamo), and warm the meta device if `meta` (the assignment's
+        checks pass meta tensors), where it has not yet. A batch's zygote starts with none of
+        them, so each is paid once, by the first submission that needs it (torch._dynamo: by
+        the first one after a child needed it), and never by a batch that does not. A lean
+        engine has what its one notebook imports; a meta check pays ~0.4 s in that notebook's
+        child."""
         if self.lean:
             return
         if not self._zygote_alive():
@@ -476,6 +486,7 @@ class ForkEngine(Engine):
         if self.meta_warm and self.loaded.issuperset(PRELOADABLE_MODULES):
             return  # all there (`grader serve`'s zygote): no need to read the cells
         modules = [m for m in preload_for_cells(sources) if m not in self.loaded]
+        modules += sorted(self.late_imports - self.loaded - set(modules))
         meta = meta and not self.meta_warm
         if not modules and not meta:
             return
@@ -488,6 +499,13 @@ class ForkEngine(Engine):
         self.meta_warm = self.meta_warm or meta
         if self.cgroup is not None:  # the imports grew the zygote: a child's allowance is on top
             self.baseline_memory = self.cgroup.memory_usage()
+
+    def note_late_imports(self, header: dict[str, Any]) -> None:
+        """Remember the modules a child reports it imported by itself (a hint from untrusted
+        code: at worst the zygote imports one more module of the fixed list, once)."""
+        late = header.get(protocol.LATE_IMPORTS)
+        if type(late) is list:
+            self.late_imports.update(m for m in late if m in PRELOADABLE_MODULES)
 
     def _cap_cgroup(self, limits: Limits) -> None:
         """All the sandbox's processes together: what the warm zygote uses, plus what this

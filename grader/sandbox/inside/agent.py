@@ -169,6 +169,9 @@ class Agent:
         )
         self.max_bytes = max_bytes
         AUTOGRAD.install()  # before the submission's first cell, in a forked child
+        # What this process had of the modules a zygote may import for its children: one the
+        # student's code imports later is reported (protocol.LATE_IMPORTS).
+        self.had_modules = frozenset(m for m in protocol.PRELOADABLE_MODULES if m in sys.modules)
 
     # -- requests --------------------------------------------------------------------------
 
@@ -262,7 +265,24 @@ class Agent:
             "stderr": err.getvalue(),
             "seconds": time.perf_counter() - started,
         }
+        self._note_late_imports(header)
         return codec.encode_message(header, {})
+
+    def _note_late_imports(self, header: dict[str, Any]) -> None:
+        """Add to a reply the modules of PRELOADABLE_MODULES imported since this process began
+        (torch._dynamo by an operation on meta tensors): its zygote may import them for the next
+        children. A few dict lookups; nothing is added in the usual case, when there are none."""
+        try:
+            modules = sys.modules
+            late = [
+                m
+                for m in protocol.PRELOADABLE_MODULES
+                if m not in self.had_modules and m in modules
+            ]
+        except BaseException:  # sys.modules replaced by the student's code: no hint
+            return
+        if late:
+            header[protocol.LATE_IMPORTS] = late
 
     def describe(self, names: Any, namespace: dict[str, Any]) -> bytes:
         info = {}
@@ -321,6 +341,7 @@ class Agent:
             "autograd_runs": _runs(backward_after, backward_before),
             "forward_ad_runs": _runs(forward_after, forward_before),
         }
+        self._note_late_imports(header)
         values = {
             "result": result,
             "args_after": args,

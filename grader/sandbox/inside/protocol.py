@@ -28,7 +28,8 @@ SPAWN = "spawn"  # {"limits": {...}} + the child's RPC socket -> {"pid": N}
 KILL = "kill"  # -> {"killed": N}
 # {"modules": [str], "meta": bool} -> {"preloaded": [str], "meta": bool, "seconds": float,
 # "phases": {module: seconds}}:
-# import these (only modules of PRELOADABLE) and warm the meta device, before the next fork.
+# import these (only modules of PRELOADABLE_MODULES) and warm the meta device, before the next
+# fork.
 PRELOAD = "preload"
 EXIT = "exit"
 
@@ -39,7 +40,20 @@ PRELOADABLE = {
     "otter": ("otter",),
     "matplotlib": ("matplotlib.pyplot", "matplotlib_inline.backend_inline"),
 }
-PRELOADABLE_MODULES = tuple(module for modules in PRELOADABLE.values() for module in modules)
+# What torch imports by itself the first time some operations run, and a zygote may import for
+# its children: torch._dynamo (~1 s, and ~300 modules), which most operations on meta tensors
+# import (`X * 0`, `torch.cat`), though `zeros_like` and the factory functions do not. A batch's
+# zygote imports it once a child of its has (LATE_IMPORTS), not in case one might.
+LAZY_TORCH_MODULES = ("torch._dynamo",)
+PRELOADABLE_MODULES = (
+    *(module for modules in PRELOADABLE.values() for module in modules),
+    *LAZY_TORCH_MODULES,
+)
+
+# A cell or call reply's optional header field: the modules of PRELOADABLE_MODULES that the
+# student's process has imported since it was forked (absent when none). Only a hint for what
+# the zygote could import for the next children; the judge asks for nothing outside the list.
+LATE_IMPORTS = "late_imports"
 
 # The key of a reply that reports a failure of the agent itself (not of the student's code).
 AGENT_ERROR = "agent_error"

@@ -41,12 +41,14 @@ def preload(options: dict) -> dict:
 
 
 def warm_meta_device() -> None:
-    """The meta device's first use imports torch._dynamo (~1 s): checks that pass meta tensors
-    (a device stand-in on a machine without a GPU) would otherwise pay it in every child."""
+    """The meta device's first use imports torch's symbolic shapes and sympy (~0.45 s): checks
+    that pass meta tensors (a device stand-in on a machine without a GPU) would otherwise pay it
+    in every child. Most other operations on meta tensors (`X * 0`, `torch.cat`) also import
+    torch._dynamo (~1 s more): that is protocol.LAZY_TORCH_MODULES' job, imported up front by
+    `grader serve`'s zygote and by a batch's once one of its children needed it."""
     import torch
 
     torch.zeros_like(torch.empty(2, device="meta"))
-    torch.cat([torch.empty(1, 1, device="meta")] * 2, dim=1)
 
 
 def import_modules(names: list[str], phases: dict[str, float]) -> list[str]:
@@ -68,8 +70,9 @@ def import_modules(names: list[str], phases: dict[str, float]) -> list[str]:
 def load_more(modules: list[str], meta: bool, shell, loaded: list[str]) -> dict:
     """What a running zygote is asked to add before its next fork (protocol.PRELOAD): a batch's
     zygote starts with torch only and imports pandas, otter or matplotlib when the first
-    submission that imports them arrives. Only modules of PRELOADABLE are imported, each once;
-    their warm-up cells run as at the start. `loaded` (what is imported) is updated."""
+    submission that imports them arrives, and torch._dynamo once a child needed it. Only
+    modules of PRELOADABLE_MODULES are imported, each once; their warm-up cells run as at the
+    start. `loaded` (what is imported) is updated."""
     started = time.perf_counter()
     wanted = [name for name in modules if name in PRELOADABLE_MODULES and name not in loaded]
     phases: dict[str, float] = {}

@@ -8,7 +8,8 @@ options (uid to drop to, modules to preload, scratch folder, kill mode); the zyg
     {"op": "spawn", "limits": {...}}  + one fd (the child's RPC socket)  -> {"pid": N}
     {"op": "kill"}      kill every process of the submission, wipe the scratch  -> {"killed": n}
     {"op": "preload", "modules": [...], "meta": bool}  import more (only modules of
-                        protocol.PRELOADABLE), warm the meta device  -> {"preloaded": [...], ...}
+                        protocol.PRELOADABLE_MODULES), warm the meta device
+                        -> {"preloaded": [...], ...}
     {"op": "exit"}
 
 Children are forked *before* they are needed: each one confines itself (its uid, its own
