@@ -10,7 +10,13 @@ With `--calls N`, it also times N trivial calls into a sandbox (`f(x) = x * 2` o
 tensor) with this process, and so its sandbox, left on every CPU and pinned to one, alternately
 (twice each): what `batch.pool.pin_to_one_cpu` saves per hand-over.
 
-    python bench/cpu_per_submission.py [--n 40] [--notebook NB] [--calls 2000]
+With `--floor`, pinned to one CPU as a batch worker is, it also measures what a submission
+costs without any sandbox (the in-process engine: the same checks, agent and codec, in this
+process) and what the sandbox costs with nothing graded (a child forked, one trivial cell, the
+child killed and cleaned up), alternately with the sandboxed grading: the floor that forking one
+process per submission sets (docs/performance.md).
+
+    python bench/cpu_per_submission.py [--n 40] [--notebook NB] [--calls 2000] [--floor]
 """
 
 from __future__ import annotations
@@ -74,6 +80,67 @@ def call_cost(calls: int, pinned: bool) -> tuple[float, float]:
     return judge, in_sandbox
 
 
+def zygote_of(engine) -> psutil.Process:
+    launcher = psutil.Process(engine.process.pid)  # bubblewrap, or the zygote
+    tree = [launcher, *launcher.children(recursive=True)]
+    return max(tree, key=lambda p: p.memory_info().rss)  # torch lives there
+
+
+def grading_cpu(grader: Grader, submission, n: int) -> tuple[float, float, float]:
+    """(wall, judge CPU, sandbox CPU) in ms per grading, over n gradings."""
+    zygote = zygote_of(grader.engine) if grader.engine_name == "fork" else None
+    judge0, wall0 = time.process_time(), time.perf_counter()
+    sandbox0 = sandbox_cpu(zygote) if zygote else 0.0
+    for _ in range(n):
+        grader.grade(submission)
+    wall = (time.perf_counter() - wall0) / n * 1000
+    judge = (time.process_time() - judge0) / n * 1000
+    sandbox = ((sandbox_cpu(zygote) - sandbox0) / n * 1000) if zygote else 0.0
+    return wall, judge, sandbox
+
+
+def session_cpu(engine, n: int) -> float:
+    """CPU ms, judge and sandbox together, of a sandbox session that grades nothing."""
+    from grader.sandbox.base import Limits
+
+    zygote = zygote_of(engine)
+    judge0, sandbox0 = time.process_time(), sandbox_cpu(zygote)
+    for _ in range(n):
+        session = engine.start_session(Limits())
+        session.run_cell("x = 1", 30)
+        session.close()
+    return ((time.process_time() - judge0) + (sandbox_cpu(zygote) - sandbox0)) / n * 1000
+
+
+def floor(submission, n: int, rounds: int = 3) -> None:
+    """In-process grading, an empty sandbox session and the sandboxed grading, alternately."""
+    every_cpu = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(every_cpu)})  # before the sandbox starts: it inherits it
+    try:
+        with (
+            Grader(None, "preliminaries-core", batch=True) as forked,
+            Grader(None, "preliminaries-core", engine="inprocess") as bare,
+        ):
+            for grader in (forked, bare):
+                for _ in range(5):
+                    grader.grade(submission)
+            print(f"pinned to one CPU, {rounds} rounds of {n} each, CPU ms per submission:")
+            for index in range(rounds):
+                _, judge, _ = grading_cpu(bare, submission, n)
+                session = session_cpu(forked.engine, n)
+                _, fork_judge, fork_sandbox = grading_cpu(forked, submission, n)
+                forked_total = fork_judge + fork_sandbox
+                print(
+                    f"  round {index + 1}: no sandbox {judge:.1f}; an empty sandbox session "
+                    f"{session:.1f}; sandboxed {forked_total:.1f} (judge {fork_judge:.1f} + "
+                    f"sandbox {fork_sandbox:.1f}): the sandbox adds {forked_total - judge:.1f}, "
+                    f"of which {forked_total - judge - session:.1f} beyond its session"
+                )
+            print("  (40 submissions/s on two cores needs at most 50 ms per submission)")
+    finally:
+        os.sched_setaffinity(0, every_cpu)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40)
@@ -81,20 +148,15 @@ def main() -> int:
     parser.add_argument(
         "--notebook", type=Path, default=ROOT / "solutions/preliminaries-core.ipynb"
     )
+    parser.add_argument(
+        "--floor", action="store_true", help="also the in-process and empty-session costs"
+    )
     args = parser.parse_args()
     submission = load_submission(args.notebook)
     with Grader(None, "preliminaries-core", batch=True) as grader:
         for _ in range(5):
             grader.grade(submission)
-        launcher = psutil.Process(grader.engine.process.pid)  # bubblewrap, or the zygote
-        tree = [launcher, *launcher.children(recursive=True)]
-        zygote = max(tree, key=lambda p: p.memory_info().rss)  # torch lives there
-        judge0, sandbox0, wall0 = time.process_time(), sandbox_cpu(zygote), time.perf_counter()
-        for _ in range(args.n):
-            grader.grade(submission)
-        wall = (time.perf_counter() - wall0) / args.n * 1000
-        judge = (time.process_time() - judge0) / args.n * 1000
-        sandbox = (sandbox_cpu(zygote) - sandbox0) / args.n * 1000
+        wall, judge, sandbox = grading_cpu(grader, submission, args.n)
     print(f"{args.n} gradings of {args.notebook.name} (preliminaries-core), per submission:")
     print(f"  wall {wall:.1f} ms; CPU: judge {judge:.1f} ms + sandbox {sandbox:.1f} ms")
     print(f"  = {judge + sandbox:.1f} ms: two cores grade at most {2000 / (judge + sandbox):.1f}/s")
@@ -107,6 +169,8 @@ def main() -> int:
                 f"  {label}: judge {judge_us:.0f} + sandbox {sandbox_us:.0f} = "
                 f"{judge_us + sandbox_us:.0f}"
             )
+    if args.floor:
+        floor(submission, args.n)
     return 0
 
 
