@@ -26,7 +26,7 @@ from grader.gradebook.store import Gradebook
 from grader.sandbox.base import Limits
 
 from .conftest import ROOT
-from .nbutil import SOLUTION, write_notebook
+from .nbutil import SOLUTION, scores, solution_with, write_notebook
 
 ASSIGNMENT = "preliminaries-core"
 TEMPLATE = ROOT / "student_templates/preliminaries-core.en.ipynb"
@@ -374,6 +374,59 @@ def test_the_batch_parent_never_imports_torch(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "1 graded" in done.stdout
     assert "torch imported: False" in done.stdout
+
+
+def test_the_worker_servers_preload_leaves_one_thread_and_cuda_untouched():
+    """Workers are forked from a fork server that imported batch/preload.py: it must start no
+    thread (a lock held by one at the fork stays held in the child), and a forked child cannot
+    use CUDA initialised before the fork. numpy's import starts OpenBLAS's pool, which stops
+    itself around a fork (as in the sandbox's zygote): nothing beyond that."""
+    script = (
+        "import os, sys, threading\n"
+        "import numpy\n"
+        "with_numpy = len(os.listdir('/proc/self/task'))\n"
+        "import grader.batch.preload\n"
+        "import torch\n"
+        "print(len(os.listdir('/proc/self/task')) - with_numpy, threading.active_count(),\n"
+        "      torch.cuda.is_initialized(), 'grader.grade' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["0", "1", "False", "True"]
+
+
+def test_workers_take_the_environment_the_pool_starts_with(tmp_path, monkeypatch):
+    """The fork server keeps the environment it started with; each worker takes the parent's
+    as it is when the pool starts, as a spawned worker would. (The in-process engine runs the
+    cells in the worker itself, so they see its environment.)"""
+    grid = (
+        "import os, torch\n"
+        "def make_grid(rows, cols):\n"
+        "    assert os.environ.get('D2L_GRADER_TEST_MARK') == 'now'\n"
+        "    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\n"
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    solution_with(folder / "ann.ipynb", {"grid": grid})
+    grid_scores = {}
+    for mark in ("before", "now"):
+        monkeypatch.setenv("D2L_GRADER_TEST_MARK", mark)
+        db = tmp_path / f"{mark}.sqlite"
+        run_batch(folder, config(engine="inprocess"), db, workers=1)
+        with Gradebook(db) as book:
+            (row,) = book.results(ASSIGNMENT)
+        grid_scores[mark] = scores(row.result)["grid"]
+    assert grid_scores["before"] == 0 < grid_scores["now"]
+
+
+def test_pool_workers_are_forked_from_the_server_that_imported_the_preload():
+    config = GradeConfig(assignment="preliminaries-core", engine="inprocess")
+    with WorkerPool(config, 1) as pool:
+        (worker,) = pool._workers
+        server = " ".join(psutil.Process(worker.process.pid).parent().cmdline())
+    assert "multiprocessing.forkserver" in server and "'grader.batch.preload'" in server
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs to pin to one")

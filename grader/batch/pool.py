@@ -1,7 +1,9 @@
 """A pool of warm grader processes on this machine.
 
-Each worker is started once (spawn: a clean interpreter, torch imported once), keeps one engine
-for all its submissions, and grades one submission at a time. The parent hands out work only to
+Each worker is started once, keeps one engine for all its submissions, and grades one submission
+at a time. Workers are forked from multiprocessing's fork server, a clean interpreter that
+imported torch and the grader once for all of them (`preload.py`); where there is no fork
+server, each is spawned and imports them itself. The parent hands out work only to
 idle workers, so at most N notebooks are in flight and memory stays flat however long the batch.
 
 Messages are JSON text and raw notebook bytes over a pipe: nothing is pickled, so even a result
@@ -17,6 +19,7 @@ import json
 import multiprocessing
 import os
 import socket
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -45,6 +48,17 @@ class Task:
     assignment: str | None = None  # another than the pool's (the server serves several)
 
 
+def worker_context() -> Any:
+    """Where workers come from: forked from a fork server that imported torch and the grader
+    once (`preload.py`), saving each worker that import (~2 CPU-seconds); spawned where the
+    platform has no fork server. Never plain fork: the batch's parent may hold threads."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([f"{__package__}.preload"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def pin_to_one_cpu(slot: int) -> None:
     """Keep this worker, and the sandbox it starts (its zygote and every submission's child
     inherit the mask), on one of the CPUs this process may use, the `slot`-th round robin.
@@ -62,11 +76,19 @@ def pin_to_one_cpu(slot: int) -> None:
         pass
 
 
-def _worker_main(conn: Connection, config: dict[str, Any], slot: int = 0) -> None:
+def _worker_main(
+    conn: Connection, config: dict[str, Any], slot: int = 0, environment: dict | None = None
+) -> None:
     """Body of a worker process: announce readiness, then grade until the pipe closes."""
     from ..grade import StrictIsolation
     from .worker import WorkerGrader
 
+    if environment is not None:
+        # The fork server's environment is the parent's when the server started: take the
+        # parent's as it is now, as a spawned worker would (TMPDIR, the GPU's variables...).
+        os.environ.clear()
+        os.environ.update(environment)
+        tempfile.tempdir = None  # worked out again from TMPDIR when next asked for
     pin_to_one_cpu(slot)  # before its sandbox starts, which inherits the mask
     try:
         grader = WorkerGrader(GradeConfig(**config))
@@ -106,7 +128,9 @@ class _Worker:
     def __init__(self, ctx: Any, config: GradeConfig, slot: int) -> None:
         self.conn, child_conn = ctx.Pipe(duplex=True)
         self.process = ctx.Process(
-            target=_worker_main, args=(child_conn, asdict(config), slot), daemon=True
+            target=_worker_main,
+            args=(child_conn, asdict(config), slot, dict(os.environ)),
+            daemon=True,
         )
         self.process.start()
         child_conn.close()
@@ -176,7 +200,7 @@ class WorkerPool:
         # The sandbox enforces the real limits; this only catches a worker that stopped answering.
         self.task_timeout = task_timeout or float(limits["notebook_timeout"]) + 900.0
         self.start_timeout = start_timeout
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = worker_context()
         self._workers: list[_Worker] = []
         self._failed_starts = 0
 
