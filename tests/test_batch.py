@@ -376,7 +376,7 @@ def test_the_batch_parent_never_imports_torch(tmp_path):
     assert "torch imported: False" in done.stdout
 
 
-def test_the_worker_servers_preload_leaves_one_thread_and_cuda_untouched():
+def test_the_worker_servers_preload_starts_no_thread_and_leaves_cuda_alone():
     """Workers are forked from a fork server that imported batch/preload.py: it must start no
     thread (a lock held by one at the fork stays held in the child), and a forked child cannot
     use CUDA initialised before the fork. numpy's import starts OpenBLAS's pool, which stops

@@ -77,7 +77,10 @@ def pin_to_one_cpu(slot: int) -> None:
 
 
 def _worker_main(
-    conn: Connection, config: dict[str, Any], slot: int = 0, environment: dict | None = None
+    conn: Connection,
+    config: dict[str, Any],
+    slot: int = 0,
+    environment: dict[str, str] | None = None,
 ) -> None:
     """Body of a worker process: announce readiness, then grade until the pipe closes."""
     from ..grade import StrictIsolation

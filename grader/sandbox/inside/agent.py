@@ -269,9 +269,10 @@ class Agent:
         return codec.encode_message(header, {})
 
     def _note_late_imports(self, header: dict[str, Any]) -> None:
-        """Add to a reply the modules of PRELOADABLE_MODULES imported since this process began
-        (torch._dynamo by an operation on meta tensors): its zygote may import them for the next
-        children. A few dict lookups; nothing is added in the usual case, when there are none."""
+        """Add to a reply the modules of PRELOADABLE_MODULES imported since this agent began
+        (in a forked child: since the submission came; torch._dynamo by an operation on meta
+        tensors): its zygote may import them for the next children. A few dict lookups; nothing
+        is added in the usual case, when there are none."""
         try:
             modules = sys.modules
             late = [
