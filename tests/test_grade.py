@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import nbformat
 import pytest
 
 from grader.bank.loader import load_bank
@@ -152,12 +153,18 @@ def test_a_call_that_hangs_costs_that_check_only(grade, tmp_path):
     code = (
         "import torch\n"
         "def make_grid(rows, cols):\n"
-        "    if rows == 5:\n"
+        "    if (rows, cols) == (5, 2):\n"
         "        while True:\n"
         "            pass\n"
         "    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\n"
     )
-    result = grade(write_notebook(tmp_path / "hang.ipynb", [code]), call_timeout=1.0)
+    # test_random_shape draws its shape from the notebook's hash: with nbformat's random cell
+    # ids it drew rows == 5 (and hung too) in about one run in seven. A fixed id fixes the draw.
+    path = tmp_path / "hang.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code, id="hang")]), path
+    )
+    result = grade(path, call_timeout=1.0)
     checks = {c["name"]: c for q in result["questions"] if q["id"] == "grid" for c in q["checks"]}
     assert checks["test_shape_dtype_and_values[5-2]"]["status"] == "timeout"
     others = [c for name, c in checks.items() if name != "test_shape_dtype_and_values[5-2]"]
