@@ -122,10 +122,15 @@ class ForkSession(Session):
             self.kill()
             raise SandboxCrashed(f"the connection to the student's process broke ({exc})") from None
         try:
-            message = _codec().decode_message(data, self.limits.max_message_bytes)
+            return self._decode(data)
         except _codec().DecodeError as exc:
             self.kill()
             raise SandboxCrashed(f"the student's process sent a malformed reply ({exc})") from None
+
+    def _decode(self, data: bytearray) -> codec.Message:
+        """A reply of the child's, decoded (DecodeError when malformed), its hint of the modules
+        it imported by itself passed on to the engine."""
+        message = _codec().decode_message(data, self.limits.max_message_bytes)
         self.engine.note_late_imports(message.header)
         return message
 
@@ -165,9 +170,7 @@ class ForkSession(Session):
                 data = recv_frame_before(
                     self.sock, self.limits.max_message_bytes + 1024 * 1024, started + limit
                 )
-                reply = _codec().decode_message(data, self.limits.max_message_bytes)
-                outcomes.append(cell_outcome_from_reply(reply))
-                self.engine.note_late_imports(reply.header)
+                outcomes.append(cell_outcome_from_reply(self._decode(data)))
             except CallTimeout:
                 self.kill()
                 message = f"the cell ran longer than {limit:g} s"
